@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include "store/lj-store.h"
+
+G_BEGIN_DECLS
+
+#define LJ_CONFIG_ERROR (lj_config_error_quark ())
+GQuark lj_config_error_quark (void);
+
+typedef enum {
+  LJ_CONFIG_ERROR_READ,
+  LJ_CONFIG_ERROR_INVALID,
+} LjConfigError;
+
+#define LJ_CONFIG_DEFAULT_HOST "127.0.0.1"
+#define LJ_CONFIG_DEFAULT_PORT 8080
+#define LJ_CONFIG_DEFAULT_BODY_LIMIT (1024 * 1024)
+#define LJ_CONFIG_DEFAULT_IDLE_TIMEOUT 10
+#define LJ_CONFIG_DEFAULT_MAX_CONNECTIONS 512
+#define LJ_CONFIG_DEFAULT_DB "lianjian.db"
+#define LJ_CONFIG_DEFAULT_BUSY_TIMEOUT 5000
+
+typedef struct {
+  char        *listen_host;
+  guint        listen_port;
+  gsize        body_limit;
+  guint        idle_timeout;     /* seconds */
+  guint        max_connections;
+  gboolean     log_requests;
+  char        *db_path;
+  LjStoreSync  sync;
+  guint        busy_timeout;     /* milliseconds */
+} LjConfig;
+
+LjConfig *lj_config_new (void);
+void      lj_config_free (LjConfig *config);
+gboolean  lj_config_load_file (LjConfig *config, const char *path, GError **error);
+gboolean  lj_config_set_listen (LjConfig *config, const char *host_port, GError **error);
+gboolean  lj_config_check (LjConfig *config, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LjConfig, lj_config_free)
+
+G_END_DECLS

@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* LjRequest: the request as handlers see it (method, path, headers, query,
+ * the JSON body, checked strictly before json-glib sees it) and the response
+ * they build.  Nothing here knows about sockets. */
+#include "lj-request-private.h"
+#include "json/lj-json-check.h"
+
+#include <string.h>
+#include <libsoup/soup.h>
+
+struct _LjRequest {
+  gatomicrefcount ref;
+  char       *method;
+  char       *path;
+  GHashTable *query;         /* name -> value */
+  GHashTable *headers;       /* lower-case name -> value */
+  GHashTable *path_params;   /* name -> gint64* */
+  GBytes     *body;
+  JsonParser *parser;
+  JsonObject *json;          /* borrowed from parser */
+  GPtrArray  *field_errors;  /* LjFieldError* */
+  LjStore    *store;
+  LjApp      *app;
+
+  guint       status;
+  char       *content_type;
+  char       *response;
+  gsize       response_len;
+  GPtrArray  *response_headers; /* name, value, name, value... */
+};
+
+G_DEFINE_QUARK (lj-http-error-quark, lj_http_error)
+
+static void
+field_error_free (gpointer data)
+{
+  LjFieldError *fe = data;
+
+  g_free (fe->field);
+  g_free (fe->message);
+  g_free (fe);
+}
+
+LjRequest *
+lj_request_new (const char *method, const char *path, const char *query_string)
+{
+  LjRequest *req = g_new0 (LjRequest, 1);
+
+  g_atomic_ref_count_init (&req->ref);
+  req->method = g_strdup (method);
+  req->path = g_strdup (path);
+  req->query = query_string && *query_string
+    ? soup_form_decode (query_string)
+    : g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  req->headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  req->path_params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  req->field_errors = g_ptr_array_new_with_free_func (field_error_free);
+  req->response_headers = g_ptr_array_new_with_free_func (g_free);
+  return req;
+}
+
+LjRequest *
+lj_request_ref (LjRequest *req)
+{
+  g_atomic_ref_count_inc (&req->ref);
+  return req;
+}
+
+void
+lj_request_unref (LjRequest *req)
+{
+  if (req == NULL || !g_atomic_ref_count_dec (&req->ref))
+    return;
+  g_free (req->method);
+  g_free (req->path);
+  g_hash_table_unref (req->query);
+  g_hash_table_unref (req->headers);
+  g_hash_table_unref (req->path_params);
+  g_clear_pointer (&req->body, g_bytes_unref);
+  g_clear_object (&req->parser);
+  g_ptr_array_unref (req->field_errors);
+  g_free (req->content_type);
+  g_free (req->response);
+  g_ptr_array_unref (req->response_headers);
+  g_free (req);
+}
+
+const char *
+lj_request_get_method (LjRequest *req)
+{
+  return req->method;
+}
+
+const char *
+lj_request_get_path (LjRequest *req)
+{
+  return req->path;
+}
+
+void
+lj_request_add_header (LjRequest *req, const char *name, const char *value)
+{
+  g_hash_table_replace (req->headers, g_ascii_strdown (name, -1), g_strdup (value));
+}
+
+/**
+ * lj_request_get_header:
+ * Returns: (nullable) (transfer none): the header's value; names are
+ * case-insensitive.
+ */
+const char *
+lj_request_get_header (LjRequest *req, const char *name)
+{
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+
+  return g_hash_table_lookup (req->headers, lower);
+}
+
+/**
+ * lj_request_get_query:
+ * Returns: (nullable) (transfer none): a query-string parameter.
+ */
+const char *
+lj_request_get_query (LjRequest *req, const char *name)
+{
+  return g_hash_table_lookup (req->query, name);
+}
+
+/**
+ * lj_request_get_query_table:
+ * Returns: (transfer none): all query-string parameters, name to value.
+ */
+GHashTable *
+lj_request_get_query_table (LjRequest *req)
+{
+  return req->query;
+}
+
+void
+lj_request_set_path_param (LjRequest *req, const char *name, gint64 value)
+{
+  g_hash_table_replace (req->path_params, g_strdup (name), g_memdup2 (&value, sizeof value));
+}
+
+/**
+ * lj_request_get_path_id:
+ * Returns: the positive integer matched by `{name}` in the route, or 0.
+ */
+gint64
+lj_request_get_path_id (LjRequest *req, const char *name)
+{
+  gint64 *v = g_hash_table_lookup (req->path_params, name);
+
+  return v ? *v : 0;
+}
+
+void
+lj_request_take_body (LjRequest *req, GBytes *body)
+{
+  g_clear_pointer (&req->body, g_bytes_unref);
+  req->body = body;
+}
+
+static gboolean
+is_json_content_type (const char *value)
+{
+  g_autofree char *type = NULL;
+  const char *semi;
+
+  if (value == NULL)
+    return FALSE;
+  semi = strchr (value, ';');
+  type = g_strstrip (g_ascii_strdown (value, semi ? semi - value : -1));
+  return strcmp (type, "application/json") == 0;
+}
+
+/**
+ * lj_request_get_json_object:
+ * Parses the body as one JSON object, strictly (RFC 8259, depth-limited,
+ * no duplicate keys), the first time it is asked for.
+ *
+ * Returns: (transfer none): the object, valid for the request's lifetime,
+ *   or NULL with @error set (LJ_HTTP_ERROR_BAD_REQUEST or _UNSUPPORTED_MEDIA).
+ */
+JsonObject *
+lj_request_get_json_object (LjRequest *req, GError **error)
+{
+  const char *data;
+  gsize len = 0;
+  g_autoptr (GError) local = NULL;
+
+  if (req->json)
+    return req->json;
+  data = req->body ? g_bytes_get_data (req->body, &len) : NULL;
+  if (len == 0)
+    {
+      g_set_error (error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_BAD_REQUEST, "a JSON object body is required");
+      return NULL;
+    }
+  if (!is_json_content_type (lj_request_get_header (req, "Content-Type")))
+    {
+      g_set_error (error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_UNSUPPORTED_MEDIA,
+                   "the body must be sent as Content-Type: application/json");
+      return NULL;
+    }
+  if (!lj_json_check (data, len, LJ_REQUEST_DEFAULT_MAX_DEPTH, LJ_JSON_CHECK_OBJECT_ROOT, &local))
+    {
+      g_set_error (error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_BAD_REQUEST, "the body is not valid JSON: %s",
+                   local->message);
+      return NULL;
+    }
+  req->parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (req->parser, data, len, &local))
+    {
+      g_set_error (error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_BAD_REQUEST, "the body is not valid JSON: %s",
+                   local->message);
+      return NULL;
+    }
+  req->json = json_node_get_object (json_parser_get_root (req->parser));
+  return req->json;
+}
+
+void
+lj_request_add_field_error (LjRequest *req, const char *field, const char *format, ...)
+{
+  LjFieldError *fe = g_new0 (LjFieldError, 1);
+  va_list args;
+
+  va_start (args, format);
+  fe->field = g_strdup (field);
+  fe->message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_ptr_array_add (req->field_errors, fe);
+}
+
+guint
+lj_request_get_n_field_errors (LjRequest *req)
+{
+  return req->field_errors->len;
+}
+
+GPtrArray *
+lj_request_get_field_errors (LjRequest *req)
+{
+  return req->field_errors;
+}
+
+void
+lj_request_set_store (LjRequest *req, LjStore *store)
+{
+  req->store = store;
+}
+
+LjStore *
+lj_request_get_store (LjRequest *req)
+{
+  return req->store;
+}
+
+void
+lj_request_set_app (LjRequest *req, LjApp *app)
+{
+  req->app = app;
+}
+
+LjApp *
+lj_request_get_app (LjRequest *req)
+{
+  return req->app;
+}
+
+/* Until accounts land, everyone on loopback acts as park staff. */
+gboolean
+lj_request_may_see_private (LjRequest *req)
+{
+  return TRUE;
+}
+
+void
+lj_request_set_response (LjRequest *req, guint status, const char *content_type, char *body, gsize len)
+{
+  req->status = status;
+  g_free (req->content_type);
+  req->content_type = g_strdup (content_type);
+  g_free (req->response);
+  req->response = body;
+  req->response_len = len;
+}
+
+/**
+ * lj_request_set_response_json:
+ * @json: (transfer full): a serialised JSON document
+ */
+void
+lj_request_set_response_json (LjRequest *req, guint status, char *json, gsize len)
+{
+  lj_request_set_response (req, status, "application/json; charset=utf-8", json, len);
+}
+
+void
+lj_request_set_status (LjRequest *req, guint status)
+{
+  req->status = status;
+}
+
+void
+lj_request_set_response_header (LjRequest *req, const char *name, const char *value)
+{
+  g_ptr_array_add (req->response_headers, g_strdup (name));
+  g_ptr_array_add (req->response_headers, g_strdup (value));
+}
+
+guint
+lj_request_get_status (LjRequest *req)
+{
+  return req->status;
+}
+
+const char *
+lj_request_get_response_body (LjRequest *req, gsize *len)
+{
+  *len = req->response_len;
+  return req->response;
+}
+
+const char *
+lj_request_get_response_type (LjRequest *req)
+{
+  return req->content_type;
+}
+
+GPtrArray *
+lj_request_get_response_headers (LjRequest *req)
+{
+  return req->response_headers;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* LjApp: one running park server: its configuration, its store, its routes
+ * and resources.  Everything that answers HTTP is registered here, so the
+ * router, the transaction wrapper and openapi.json all see the same list. */
+#pragma once
+
+#if !defined(__LIANJIAN_H_INSIDE__) && !defined(LIANJIAN_COMPILATION)
+#error "Only <lianjian/lianjian.h> can be included directly."
+#endif
+
+#include <lianjian/lj-version.h>
+#include <lianjian/lj-request.h>
+#include <lianjian/lj-resource.h>
+
+G_BEGIN_DECLS
+
+typedef struct _LjApp LjApp;
+typedef struct _LjRoute LjRoute;
+
+/**
+ * LjRouteFunc:
+ * Answers one request.  Runs on the server's main context inside the
+ * request's transaction (read-only for GET).  On failure return FALSE with
+ * @error set: the transaction is rolled back and the error becomes an
+ * application/problem+json response.
+ */
+typedef gboolean (*LjRouteFunc) (LjRequest *req, gpointer user_data, GError **error);
+
+typedef enum {
+  LJ_ROUTE_FLAGS_NONE = 0,
+  LJ_ROUTE_FLAGS_PUBLIC = 1 << 0,   /* no Authorization needed */
+  LJ_ROUTE_FLAGS_NO_TRANSACTION = 1 << 1,
+} LjRouteFlags;
+
+LJ_AVAILABLE_IN_1_0
+LjRoute *lj_app_add_route (LjApp       *app,
+                           const char  *method,
+                           const char  *pattern,
+                           LjRouteFunc  func,
+                           gpointer     user_data);
+LJ_AVAILABLE_IN_1_0
+void     lj_route_set_flags (LjRoute *route, LjRouteFlags flags);
+LJ_AVAILABLE_IN_1_0
+void     lj_route_set_summary (LjRoute *route, const char *tag, const char *summary);
+LJ_AVAILABLE_IN_1_0
+void     lj_route_add_query_param (LjRoute *route, const char *name, const char *json_type, const char *description);
+LJ_AVAILABLE_IN_1_0
+void     lj_route_set_request_schema (LjRoute *route, const char *schema_json);
+LJ_AVAILABLE_IN_1_0
+void     lj_route_add_response (LjRoute *route, guint status, const char *description, const char *schema_json);
+
+LJ_AVAILABLE_IN_1_0
+gboolean lj_app_add_resource (LjApp *app, LjResource *resource, GError **error);
+LJ_AVAILABLE_IN_1_0
+LjResource *lj_app_get_resource (LjApp *app, const char *name);
+LJ_AVAILABLE_IN_1_0
+void     lj_app_add_check (LjApp *app, const char *name, LjCheckFunc func);
+
+G_END_DECLS

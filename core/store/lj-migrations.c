@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Per-component schema migrations, recorded in lj_schema with a checksum of
+ * each step's SQL.  A component's pending steps run in one BEGIN IMMEDIATE
+ * transaction; a database that knows newer steps than this code, or whose
+ * applied step no longer matches the code, is refused with a clear message. */
+#include "lj-store.h"
+
+#include <stdlib.h>
+
+#define LJ_SCHEMA_TABLE_SQL \
+  "CREATE TABLE IF NOT EXISTS lj_schema (" \
+  " component TEXT NOT NULL, version INTEGER NOT NULL, checksum TEXT NOT NULL," \
+  " applied_at TEXT NOT NULL, PRIMARY KEY (component, version)) STRICT"
+
+static char *
+step_checksum (const LjMigrationStep *step)
+{
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, step->sql, -1);
+}
+
+static const LjMigrationStep *
+find_step (const LjMigrationStep *steps, guint n_steps, guint version)
+{
+  for (guint i = 0; i < n_steps; i++)
+    if (steps[i].version == version)
+      return &steps[i];
+  return NULL;
+}
+
+/* Checks what is applied against the code; returns the highest applied
+ * version in *applied, or FALSE for a newer or edited database. */
+static gboolean
+check_applied (LjStore *store, const char *component, const LjMigrationStep *steps,
+               guint n_steps, guint *applied, GError **error)
+{
+  g_autoptr (LjStmt) st = lj_store_prepare (store,
+    "SELECT version, checksum FROM lj_schema WHERE component = ? ORDER BY version", error);
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  *applied = 0;
+  sqlite3_bind_text (st->stmt, 1, component, -1, SQLITE_TRANSIENT);
+  while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
+    {
+      guint version = sqlite3_column_int (st->stmt, 0);
+      const char *sum = (const char *) sqlite3_column_text (st->stmt, 1);
+      const LjMigrationStep *step = find_step (steps, n_steps, version);
+      g_autofree char *expected = NULL;
+
+      if (step == NULL)
+        {
+          g_set_error (error, LJ_STORE_ERROR, LJ_STORE_ERROR_NEWER,
+                       "the database has %s schema step %u, which this version of Lianjian does not know: "
+                       "it was written by a newer Lianjian; upgrade Lianjian or restore a backup",
+                       component, version);
+          return FALSE;
+        }
+      expected = step_checksum (step);
+      if (g_strcmp0 (expected, sum) != 0)
+        {
+          g_set_error (error, LJ_STORE_ERROR, LJ_STORE_ERROR_CHECKSUM,
+                       "%s schema step %u (%s) differs from the one applied to this database: "
+                       "released steps must never be edited; add a new step instead",
+                       component, version, step->name);
+          return FALSE;
+        }
+      *applied = MAX (*applied, version);
+    }
+  return rc == SQLITE_DONE;
+}
+
+static gboolean
+record_step (LjStore *store, const char *component, const LjMigrationStep *step, GError **error)
+{
+  g_autoptr (LjStmt) st = lj_store_prepare (store,
+    "INSERT INTO lj_schema (component, version, checksum, applied_at) VALUES (?, ?, ?, ?)", error);
+  g_autofree char *sum = step_checksum (step);
+  g_autofree char *now = lj_store_timestamp_now ();
+
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st->stmt, 1, component, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (st->stmt, 2, step->version);
+  sqlite3_bind_text (st->stmt, 3, sum, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st->stmt, 4, now, -1, SQLITE_TRANSIENT);
+  return lj_stmt_step_done (st, error);
+}
+
+static gboolean
+apply_pending (LjStore *store, const char *component, const LjMigrationStep *steps,
+               guint n_steps, guint applied, GError **error)
+{
+  for (guint i = 0; i < n_steps; i++)
+    {
+      if (steps[i].version <= applied)
+        continue;
+      if (!lj_store_exec (store, steps[i].sql, error) ||
+          !record_step (store, component, &steps[i], error))
+        {
+          g_prefix_error (error, "%s schema step %u (%s): ", component, steps[i].version, steps[i].name);
+          return FALSE;
+        }
+      g_info ("applied %s schema step %u (%s)", component, steps[i].version, steps[i].name);
+    }
+  return TRUE;
+}
+
+static gint
+step_cmp (gconstpointer a, gconstpointer b)
+{
+  const LjMigrationStep *sa = a, *sb = b;
+
+  return (sa->version > sb->version) - (sa->version < sb->version);
+}
+
+gboolean
+lj_store_migrate (LjStore *store, const char *component, const LjMigrationStep *steps,
+                  guint n_steps, GError **error)
+{
+  g_autofree LjMigrationStep *sorted = g_memdup2 (steps, sizeof *steps * n_steps);
+  guint applied = 0;
+
+  qsort (sorted, n_steps, sizeof *sorted, step_cmp);
+  if (!lj_store_begin (store, LJ_STORE_TXN_WRITE, error))
+    return FALSE;
+  if (!lj_store_exec (store, LJ_SCHEMA_TABLE_SQL, error) ||
+      !check_applied (store, component, sorted, n_steps, &applied, error) ||
+      !apply_pending (store, component, sorted, n_steps, applied, error) ||
+      !lj_store_exec (store, "PRAGMA foreign_key_check", error))
+    {
+      lj_store_rollback (store);
+      return FALSE;
+    }
+  return lj_store_commit (store, error);
+}
+
+/* (element-type LjSchemaRow) rows as "component:version" strings, for health. */
+GPtrArray *
+lj_store_list_schema (LjStore *store, GError **error)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (LjStmt) st = lj_store_prepare (store,
+    "SELECT component, max(version) FROM lj_schema GROUP BY component ORDER BY component", error);
+  int rc;
+
+  if (st == NULL)
+    return NULL;
+  while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
+    g_ptr_array_add (rows, g_strdup_printf ("%s:%d", sqlite3_column_text (st->stmt, 0),
+                                            sqlite3_column_int (st->stmt, 1)));
+  if (rc < 0)
+    return NULL;
+  return g_steal_pointer (&rows);
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The store: one SQLite connection owned by the server's main thread, opened
+ * with the durability and safety settings Lianjian promises (WAL,
+ * synchronous=FULL by default, foreign keys, defensive mode, tightened
+ * limits), a cache of prepared statements that are always reset after use,
+ * transactions, and per-component migrations. */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+#define LJ_STORE_ERROR (lj_store_error_quark ())
+GQuark lj_store_error_quark (void);
+
+typedef enum {
+  LJ_STORE_ERROR_OPEN,        /* cannot open or configure the database */
+  LJ_STORE_ERROR_BUSY,        /* locked by another process beyond the busy timeout */
+  LJ_STORE_ERROR_CONSTRAINT,  /* a constraint the validation did not catch */
+  LJ_STORE_ERROR_FULL,        /* disk full */
+  LJ_STORE_ERROR_CORRUPT,     /* damaged file or not a database */
+  LJ_STORE_ERROR_IO,          /* I/O error */
+  LJ_STORE_ERROR_NEWER,       /* the database was written by a newer Lianjian */
+  LJ_STORE_ERROR_CHECKSUM,    /* an applied migration step was edited */
+  LJ_STORE_ERROR_FAILED,
+} LjStoreError;
+
+typedef enum {
+  LJ_STORE_SYNC_FULL,
+  LJ_STORE_SYNC_NORMAL,
+} LjStoreSync;
+
+typedef enum {
+  LJ_STORE_TXN_READ,   /* BEGIN: a consistent snapshot for a read */
+  LJ_STORE_TXN_WRITE,  /* BEGIN IMMEDIATE: takes the write lock up front */
+} LjStoreTxn;
+
+typedef struct _LjStore LjStore;
+
+/* A cached prepared statement, borrowed until released.  Use with
+ * g_autoptr (LjStmt) so it is always reset, which also ends the read it
+ * holds (an un-reset statement would block WAL checkpoints). */
+typedef struct _LjStmt LjStmt;
+struct _LjStmt {
+  sqlite3_stmt *stmt;
+  /*< private >*/
+  LjStore *store;
+  gboolean owned;
+  gboolean in_use;
+};
+
+typedef struct {
+  guint        version;
+  const char  *name;
+  const char  *sql;
+} LjMigrationStep;
+
+LjStore      *lj_store_open (const char *path, LjStoreSync sync, guint busy_timeout_ms, GError **error);
+void          lj_store_free (LjStore *store);
+sqlite3      *lj_store_get_db (LjStore *store);
+const char   *lj_store_get_path (LjStore *store);
+
+LjStmt       *lj_store_prepare (LjStore *store, const char *sql, GError **error);
+void          lj_stmt_release (LjStmt *st);
+gboolean      lj_stmt_step_done (LjStmt *st, GError **error);
+int           lj_stmt_step (LjStmt *st, GError **error);
+gboolean      lj_store_exec (LjStore *store, const char *sql, GError **error);
+
+gboolean      lj_store_begin (LjStore *store, LjStoreTxn mode, GError **error);
+gboolean      lj_store_commit (LjStore *store, GError **error);
+void          lj_store_rollback (LjStore *store);
+gboolean      lj_store_in_transaction (LjStore *store);
+
+gboolean      lj_store_set_error (LjStore *store, GError **error, int rc, const char *context);
+
+gboolean      lj_store_migrate (LjStore *store, const char *component, const LjMigrationStep *steps, guint n_steps, GError **error);
+GPtrArray    *lj_store_list_schema (LjStore *store, GError **error);
+gint64        lj_store_now_seconds (void);
+char         *lj_store_timestamp_now (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LjStmt, lj_stmt_release)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LjStore, lj_store_free)
+
+G_END_DECLS
