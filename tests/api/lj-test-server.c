@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* See lj-test-server.h.  The server runs in-process, so AddressSanitizer
+ * and LeakSanitizer see the server's code paths, not only the client's. */
+#include "lj-test-server.h"
+
+#include "app/lj-app-private.h"
+#include "domain/lj-core.h"
+#include "domain/lj-demo.h"
+#include "http/lj-server.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+
+#define LJ_TEST_RAW_TIMEOUT_S 2
+
+struct _LjTestServer {
+  char          *dir;
+  char          *db_path;
+  LjTestServerFlags flags;
+  guint          idle_timeout;
+  GThread       *thread;
+  GMainContext  *context;
+  GMainLoop     *loop;
+  GMutex         lock;
+  GCond          cond;
+  gboolean       ready;
+  guint          port;
+  SoupSession   *session;
+};
+
+static void
+server_thread_body (LjTestServer *self)
+{
+  g_autoptr (LjConfig) config = lj_config_new ();
+  g_autoptr (LjStore) store = NULL;
+  g_autoptr (LjApp) app = NULL;
+  g_autoptr (LjServer) server = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_free (config->db_path);
+  config->db_path = g_strdup (self->db_path);
+  config->listen_port = 0;
+  config->log_requests = FALSE;
+  if (self->idle_timeout)
+    config->idle_timeout = self->idle_timeout;
+  store = lj_store_open (config->db_path, config->sync, config->busy_timeout, &error);
+  g_assert_no_error (error);
+  g_assert_true (lj_core_migrate (store, &error));
+  app = lj_app_new (config, store);
+  g_assert_true (lj_core_register (app, &error));
+  server = lj_server_new (app);
+  g_assert_true (lj_server_listen (server, "127.0.0.1", 0, &error));
+  g_mutex_lock (&self->lock);
+  self->port = lj_server_get_port (server);
+  self->ready = TRUE;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
+  g_main_loop_run (self->loop);
+  g_clear_pointer (&server, lj_server_free);
+  /* Let libsoup finish closing connections before the store goes. */
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
+}
+
+static gpointer
+server_thread (gpointer data)
+{
+  LjTestServer *self = data;
+
+  g_main_context_push_thread_default (self->context);
+  server_thread_body (self);
+  g_main_context_pop_thread_default (self->context);
+  return NULL;
+}
+
+static void
+load_demo (LjTestServer *self)
+{
+  g_autoptr (LjStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+
+  store = lj_store_open (self->db_path, LJ_STORE_SYNC_NORMAL, 5000, &error);
+  g_assert_no_error (error);
+  g_assert_true (lj_core_migrate (store, &error));
+  g_assert_true (lj_demo_load (lj_store_get_db (store), LJ_DEMO_DEFAULT_SEED, &error));
+  g_assert_no_error (error);
+}
+
+static void
+start_thread (LjTestServer *self)
+{
+  self->context = g_main_context_new ();
+  self->loop = g_main_loop_new (self->context, FALSE);
+  self->ready = FALSE;
+  self->thread = g_thread_new ("lj-test-server", server_thread, self);
+  g_mutex_lock (&self->lock);
+  while (!self->ready)
+    g_cond_wait (&self->cond, &self->lock);
+  g_mutex_unlock (&self->lock);
+}
+
+LjTestServer *
+lj_test_server_start (LjTestServerFlags flags, guint idle_timeout)
+{
+  LjTestServer *self = g_new0 (LjTestServer, 1);
+  g_autoptr (GError) error = NULL;
+
+  self->dir = g_dir_make_tmp ("lianjian-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  self->db_path = g_build_filename (self->dir, "park.db", NULL);
+  self->flags = flags;
+  self->idle_timeout = idle_timeout;
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  if (flags & LJ_TEST_SERVER_DEMO)
+    load_demo (self);
+  start_thread (self);
+  self->session = soup_session_new_with_options ("timeout", 30, NULL);
+  return self;
+}
+
+static gboolean
+quit_loop (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+lj_test_server_stop (LjTestServer *self)
+{
+  if (self->thread == NULL)
+    return;
+  g_clear_object (&self->session);
+  g_main_context_invoke (self->context, quit_loop, self->loop);
+  g_thread_join (self->thread);
+  self->thread = NULL;
+  g_clear_pointer (&self->loop, g_main_loop_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
+}
+
+void
+lj_test_server_restart (LjTestServer *self)
+{
+  lj_test_server_stop (self);
+  start_thread (self);
+  self->session = soup_session_new_with_options ("timeout", 30, NULL);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_remove (path);
+    }
+  g_rmdir (dir);
+}
+
+void
+lj_test_server_free (LjTestServer *self)
+{
+  if (self == NULL)
+    return;
+  lj_test_server_stop (self);
+  remove_dir (self->dir);
+  g_free (self->dir);
+  g_free (self->db_path);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+  g_free (self);
+}
+
+guint
+lj_test_server_get_port (LjTestServer *self)
+{
+  return self->port;
+}
+
+const char *
+lj_test_server_get_db_path (LjTestServer *self)
+{
+  return self->db_path;
+}
+
+static LjTestResponse *
+send_message (LjTestServer *self, SoupMessage *msg)
+{
+  LjTestResponse *resp = g_new0 (LjTestResponse, 1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  gsize len = 0;
+  const char *data;
+
+  resp->body = soup_session_send_and_read (self->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  resp->status = soup_message_get_status (msg);
+  resp->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  data = g_bytes_get_data (resp->body, &len);
+  if (len > 0 && json_parser_load_from_data (parser, data, len, NULL) && json_parser_get_root (parser))
+    resp->json = json_parser_steal_root (parser);
+  return resp;
+}
+
+LjTestResponse *
+lj_test_request (LjTestServer *self, const char *method, const char *path, const char *body, ...)
+{
+  g_autofree char *uri = g_strdup_printf ("http://127.0.0.1:%u%s", self->port, path);
+  g_autoptr (SoupMessage) msg = soup_message_new (method, uri);
+  va_list args;
+  const char *name;
+
+  g_assert_nonnull (msg);
+  va_start (args, body);
+  while ((name = va_arg (args, const char *)))
+    soup_message_headers_replace (soup_message_get_request_headers (msg), name, va_arg (args, const char *));
+  va_end (args);
+  if (body)
+    {
+      g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
+      const char *type = soup_message_headers_get_one (soup_message_get_request_headers (msg), "Content-Type");
+      soup_message_set_request_body_from_bytes (msg, type ? type : "application/json", bytes);
+    }
+  return send_message (self, msg);
+}
+
+LjTestResponse *
+lj_test_get (LjTestServer *self, const char *path)
+{
+  return lj_test_request (self, "GET", path, NULL, NULL);
+}
+
+void
+lj_test_response_free (LjTestResponse *resp)
+{
+  if (resp == NULL)
+    return;
+  g_clear_pointer (&resp->body, g_bytes_unref);
+  g_clear_pointer (&resp->json, json_node_unref);
+  g_clear_pointer (&resp->headers, soup_message_headers_unref);
+  g_free (resp);
+}
+
+char *
+lj_test_raw (LjTestServer *self, const char *data, gsize len)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketConnection) conn = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
+  GSocket *sock;
+  char buf[4096];
+
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", self->port, NULL, &error);
+  g_assert_no_error (error);
+  sock = g_socket_connection_get_socket (conn);
+  g_socket_set_timeout (sock, LJ_TEST_RAW_TIMEOUT_S);
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), data, len,
+                                            NULL, NULL, NULL));
+  for (;;)
+    {
+      gssize n = g_socket_receive (sock, buf, sizeof buf, NULL, NULL);
+      if (n <= 0)
+        break;
+      g_string_append_len (out, buf, n);
+    }
+  return g_strdup (out->str);
+}
+
+JsonObject *
+lj_test_object (LjTestResponse *resp)
+{
+  g_assert_nonnull (resp->json);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (resp->json));
+  return json_node_get_object (resp->json);
+}
+
+gint64
+lj_test_member_int (LjTestResponse *resp, const char *name)
+{
+  return json_object_get_int_member (lj_test_object (resp), name);
+}
+
+const char *
+lj_test_member_string (LjTestResponse *resp, const char *name)
+{
+  return json_object_get_string_member (lj_test_object (resp), name);
+}
+
+gboolean
+lj_test_has_field_error (LjTestResponse *resp, const char *field)
+{
+  JsonObject *o = lj_test_object (resp);
+  JsonArray *errors = json_object_has_member (o, "errors") ? json_object_get_array_member (o, "errors") : NULL;
+
+  for (guint i = 0; errors && i < json_array_get_length (errors); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (errors, i), "field"), field) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+guint64
+lj_test_rss_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) || !(line = strstr (status, "VmRSS:")))
+    return 0;
+  return g_ascii_strtoull (line + strlen ("VmRSS:"), NULL, 10);
+}

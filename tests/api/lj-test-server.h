@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A real Lianjian server for tests: its own thread and main context, a
+ * fresh SQLite file in a temporary directory, an ephemeral loopback port;
+ * and a small synchronous HTTP client to talk to it. */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  LJ_TEST_SERVER_EMPTY = 0,
+  LJ_TEST_SERVER_DEMO = 1 << 0,   /* load the demo park first */
+} LjTestServerFlags;
+
+typedef struct _LjTestServer LjTestServer;
+
+typedef struct {
+  guint      status;
+  GBytes    *body;
+  JsonNode  *json;      /* NULL when the body is not JSON */
+  SoupMessageHeaders *headers;
+} LjTestResponse;
+
+/* Starts a server; idle_timeout in seconds (0: the default). */
+LjTestServer *lj_test_server_start (LjTestServerFlags flags, guint idle_timeout);
+/* Stops it; the database file stays until lj_test_server_free (). */
+void          lj_test_server_stop (LjTestServer *server);
+/* Starts it again on the same database (a restart). */
+void          lj_test_server_restart (LjTestServer *server);
+void          lj_test_server_free (LjTestServer *server);
+guint         lj_test_server_get_port (LjTestServer *server);
+const char   *lj_test_server_get_db_path (LjTestServer *server);
+
+/* Sends one request; body may be NULL.  extra_headers: NULL-terminated
+ * name, value pairs.  Never fails the test by itself. */
+LjTestResponse *lj_test_request (LjTestServer *server, const char *method, const char *path,
+                                 const char *body, ...) G_GNUC_NULL_TERMINATED;
+LjTestResponse *lj_test_get (LjTestServer *server, const char *path);
+void            lj_test_response_free (LjTestResponse *resp);
+
+/* Sends raw bytes on a fresh TCP connection and returns everything the
+ * server sent until it closed or 2 s of silence. */
+char           *lj_test_raw (LjTestServer *server, const char *data, gsize len);
+
+/* Conveniences over the parsed body. */
+JsonObject     *lj_test_object (LjTestResponse *resp);
+gint64          lj_test_member_int (LjTestResponse *resp, const char *name);
+const char     *lj_test_member_string (LjTestResponse *resp, const char *name);
+/* True when the 422 body lists an error for this field. */
+gboolean        lj_test_has_field_error (LjTestResponse *resp, const char *field);
+/* The server process's resident memory in KiB (VmRSS). */
+guint64         lj_test_rss_kib (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LjTestResponse, lj_test_response_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LjTestServer, lj_test_server_free)
+
+G_END_DECLS
