@@ -9,23 +9,13 @@
 
 #define LJ_ATTENDANCE_MAX_BATCH 2000
 
-static JsonNode *
-effective (JsonObject *input, JsonObject *current, const char *name)
-{
-  JsonNode *n = json_object_get_member (input, name);
-
-  if (n == NULL && current)
-    n = json_object_get_member (current, name);
-  return n && !JSON_NODE_HOLDS_NULL (n) ? n : NULL;
-}
-
 static gboolean
 validate_activity (LjResource *resource, LjRequest *req, gint64 id, JsonObject *input,
                    JsonObject *current, gpointer user_data, GError **error)
 {
-  JsonNode *starts = effective (input, current, "starts_at");
-  JsonNode *ends = effective (input, current, "ends_at");
-  JsonNode *organizer = effective (input, current, "organizer_org_id");
+  JsonNode *starts = lj_core_effective_value (input, current, "starts_at");
+  JsonNode *ends = lj_core_effective_value (input, current, "ends_at");
+  JsonNode *organizer = lj_core_effective_value (input, current, "organizer_org_id");
   JsonNode *co = json_object_get_member (input, "co_organizer_org_ids");
 
   /* Normalised UTC timestamps of one format compare as text. */

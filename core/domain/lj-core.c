@@ -118,3 +118,15 @@ lj_parse_period_param (LjRequest *req, const char *name, char **out)
   *out = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
   return TRUE;
 }
+
+/* The value a field will have after a write: the one sent, else the stored
+ * one; NULL when it will be null. */
+JsonNode *
+lj_core_effective_value (JsonObject *input, JsonObject *current, const char *name)
+{
+  JsonNode *n = json_object_get_member (input, name);
+
+  if (n == NULL && current)
+    n = json_object_get_member (current, name);
+  return n && !JSON_NODE_HOLDS_NULL (n) ? n : NULL;
+}

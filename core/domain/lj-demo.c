@@ -375,7 +375,10 @@ static const char *const positions[] = {
 static const char *const technical_positions[] = {
   "技术员", "工程师", "研发工程师", "质检员", "设备维修工", "工艺工程师",
 };
-static const char *const secretary_day_jobs[] = { "董事长", "总经理", "副总经理", "生产部经理", "行政主管" };
+/* What a secretary does besides: in a large enterprise's committee, one of
+ * its leaders; elsewhere, a manager. */
+static const char *const committee_secretary_day_jobs[] = { "董事长", "总经理", "副总经理" };
+static const char *const secretary_day_jobs[] = { "总经理", "副总经理", "生产部经理", "行政主管", "技术总监" };
 #define DEMO_TECHNICAL_POSITION_PERCENT 35
 #define DEMO_EXPERT_IF_TECHNICAL_PERCENT 55
 #define DEMO_EXPERT_OTHERWISE_PERCENT 6
@@ -397,6 +400,8 @@ static const char *const mobile_prefixes[] = {
 #define DEMO_PROBATIONARY_AGE_MIN 23
 #define DEMO_PROBATIONARY_AGE_MAX 36
 #define DEMO_JOIN_AGE_MIN 20
+/* Secretaries have been members for a good while. */
+#define DEMO_SECRETARY_JOIN_AGE_MAX 32
 #define DEMO_PROBATIONARY_PERCENT 10
 /* A probationary member joined within the last year; a formal one joined
  * before that, and probation lasts a year. */
@@ -468,7 +473,7 @@ typedef struct {
 static const DemoOtherActivity other_activities[] = {
   { "2026-01-16T01:30:00Z", "2026-01-16T04:30:00Z", "policy_briefing", DEMO_NO_CHAIN, DEMO_NO_CHAIN, 36, "completed",
     "2026年度惠企政策集中解读会", DEMO_PARK_HALL,
-    "党工委会同各产业链党委解读稳增长、科技创新和融资支持等惠企政策，链主企业党委书记参加。" },
+    "党工委会同各产业链党委，向链主企业解读稳增长、科技创新和融资支持等惠企政策。" },
   { "2026-02-26T06:30:00Z", "2026-02-26T09:00:00Z", "situation_analysis", CHAIN_GREEN_COPPER, DEMO_NO_CHAIN, 18, "completed",
     "绿色铜产业链经济形势分析会", DEMO_PARK_HALL,
     "分析铜价走势、阴极铜产能释放和下游订单情况，研究保供稳产措施。" },
@@ -1119,6 +1124,7 @@ demo_secretary_position (DemoPlan *plan, DemoKind kind)
     case KIND_WORKING_COMMITTEE:
       return kinds[kind].secretary;
     case KIND_COMMITTEE:
+      return demo_printf (plan, "%s、%s", kinds[kind].secretary, RNG_PICK (&plan->rng, committee_secretary_day_jobs));
     case KIND_GENERAL_BRANCH:
     case KIND_BRANCH:
     case KIND_JOINT_BRANCH:
@@ -1152,6 +1158,8 @@ demo_member_dates (DemoPlan *plan, DemoMember *m, DemoRank rank)
     {
       earliest_join = birth + DEMO_JOIN_AGE_MIN * DEMO_DAYS_PER_YEAR;
       latest_join = plan->today - DEMO_FORMAL_AFTER_DAYS;
+      if (rank == RANK_SECRETARY)
+        latest_join = MIN (latest_join, birth + DEMO_SECRETARY_JOIN_AGE_MAX * DEMO_DAYS_PER_YEAR);
     }
   m->birth_date = demo_date (plan, birth);
   m->joined_on = demo_date (plan, rng_range (&plan->rng, earliest_join, latest_join));
@@ -1372,8 +1380,8 @@ demo_study_summary (DemoPlan *plan, const DemoActivity *a)
   const DemoStudyTopic *topic = &study_topics[a->quarter_topic / DEMO_TOPICS_PER_QUARTER]
                                              [a->quarter_topic % DEMO_TOPICS_PER_QUARTER];
 
-  return demo_printf (plan, "%s产业链党委联合%u个链上企业党组织开展“%s”集中学习，%u名党员参加，"
-                      "交流学习体会，结合产业链发展研究落实措施。",
+  return demo_printf (plan, "%s产业链党委联合%u个链上企业党组织开展集中学习，主题为“%s”，"
+                      "%u名党员参加，交流学习体会，结合产业链发展研究落实措施。",
                       chain_specs[a->chain].name, a->n_co_organizers, topic->topic, a->attendance);
 }
 

@@ -10,17 +10,6 @@
 
 #define LJ_ORG_MAX_DEPTH 64
 
-/* The value a field will have after the write: the new one if sent. */
-static JsonNode *
-effective (JsonObject *input, JsonObject *current, const char *name)
-{
-  JsonNode *n = json_object_get_member (input, name);
-
-  if (n == NULL && current)
-    n = json_object_get_member (current, name);
-  return n && !JSON_NODE_HOLDS_NULL (n) ? n : NULL;
-}
-
 static gboolean
 is_ancestor_or_self (LjStore *store, gint64 candidate_parent, gint64 id, gboolean *found, GError **error)
 {
@@ -114,15 +103,15 @@ static gboolean
 validate_organization (LjResource *resource, LjRequest *req, gint64 id, JsonObject *input,
                        JsonObject *current, gpointer user_data, GError **error)
 {
-  JsonNode *kind = effective (input, current, "kind");
-  JsonNode *parent = effective (input, current, "parent_id");
+  JsonNode *kind = lj_core_effective_value (input, current, "kind");
+  JsonNode *parent = lj_core_effective_value (input, current, "parent_id");
   gboolean root = kind && strcmp (json_node_get_string (kind), "working_committee") == 0;
 
   if (kind && strcmp (json_node_get_string (kind), "chain_committee") == 0 &&
-      effective (input, current, "chain_id") == NULL)
+      lj_core_effective_value (input, current, "chain_id") == NULL)
     lj_request_add_field_error (req, "chain_id", "is required for a chain committee");
   if (json_object_has_member (input, "secretary_member_id") &&
-      !check_secretary (req, id, effective (input, current, "secretary_member_id"), error))
+      !check_secretary (req, id, lj_core_effective_value (input, current, "secretary_member_id"), error))
     return FALSE;
   if (root)
     return check_root (req, id, parent, error);

@@ -235,7 +235,10 @@ write_operation (LjJsonWriter *w, LjRoute *route)
       lj_json_writer_end_array (w);
     }
   if (route->flags & LJ_ROUTE_FLAGS_PUBLIC)
-    lj_json_writer_key (w, "security"), lj_json_writer_raw (w, "[]");
+    {
+      lj_json_writer_key (w, "security");
+      lj_json_writer_raw (w, "[]");
+    }
   write_parameters (w, route);
   if (route->resource && (route->operation == 'c' || route->operation == 'p'))
     {

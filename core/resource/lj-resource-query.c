@@ -314,7 +314,6 @@ LjListQuery *
 lj_list_query_parse (LjResource *resource, LjRequest *req, GError **error)
 {
   g_autoptr (LjListQuery) q = g_new0 (LjListQuery, 1);
-  GHashTableIter iter;
   const char *name, *value;
   g_autoptr (GList) keys = NULL;
 
@@ -334,7 +333,6 @@ lj_list_query_parse (LjResource *resource, LjRequest *req, GError **error)
       if (!g_strv_contains (reserved_params, name))
         parse_filter (q, req, name, value);
     }
-  (void) iter;
   if (lj_request_get_n_field_errors (req) > 0)
     {
       g_set_error (error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_INVALID, "invalid list parameters");
