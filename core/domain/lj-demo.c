@@ -31,6 +31,7 @@ G_DEFINE_QUARK (lj-demo-error-quark, lj_demo_error)
 /* The organisation tree is created first: the working committee, then one
  * committee per chain in chain order, then the enterprise organisations. */
 #define DEMO_WORKING_COMMITTEE 0
+#define DEMO_NO_PARENT (-1)
 #define DEMO_CHAIN_COMMITTEE(chain) (1 + (guint) (chain))
 
 /* Each committee has one member of its own (a full-time secretary); the
@@ -99,6 +100,11 @@ rng_percent (DemoRng *rng, guint percent)
 
 #define RNG_PICK(rng, array) ((array)[rng_below ((rng), G_N_ELEMENTS (array))])
 
+/* C leaves the order in which a call's arguments (or an initialiser's
+ * members) are evaluated unspecified, so no expression below draws twice:
+ * each draw gets its own statement, or the data would differ between
+ * compilers. */
+
 /* ----------------------------------------------------------------------
  * The shape of the park
  * ---------------------------------------------------------------------- */
@@ -156,45 +162,97 @@ typedef struct {
  * all other names are invented. */
 static const DemoChainSpec chain_specs[N_CHAINS] = {
   [CHAIN_BIOMEDICINE] = {
-    "生物医药", "SWYY", "医药制造（GB/T 4754 C27）：彝药、中药饮片、化学制剂和生物制品，链上企业联合开展“彝药出海”人才培养。",
-    "楚雄彝康药业股份有限公司", { "药业", "制药", "生物科技", "医药", "中药饮片", "生物制品", NULL },
-    7, 2, 3, FALSE, 3, { OUTSIDER_CLOSED, OUTSIDER_NONE }, FALSE, { CHAIN_GREEN_FOOD }, 1 },
+    .name = "生物医药", .code = "SWYY",
+    .description = "医药制造（GB/T 4754 C27）：彝药、中药饮片、化学制剂和生物制品，链上企业联合开展“彝药出海”人才培养。",
+    .lead_name = "楚雄彝康药业股份有限公司",
+    .words = { "药业", "制药", "生物科技", "医药", "中药饮片", "生物制品", NULL },
+    .singles = 7, .general_branches = 2, .blank_spots = 3,
+    .joint_size = 3,
+    .outsiders = { OUTSIDER_CLOSED },
+    .related = { CHAIN_GREEN_FOOD }, .n_related = 1,
+  },
   [CHAIN_GREEN_FOOD] = {
-    "绿色食品", "LSSP", "农副食品加工和食品制造（C13、C14）：野生菌、高原特色农产品、休闲食品和饮品。",
-    "云南鹿城绿色食品有限公司", { "食品", "农业科技", "茶业", "菌业", "调味品", "饮品", NULL },
-    6, 2, 4, TRUE, 2, { OUTSIDER_NONE, OUTSIDER_NONE }, FALSE, { CHAIN_BIOMEDICINE, CHAIN_LOGISTICS }, 2 },
+    .name = "绿色食品", .code = "LSSP",
+    .description = "农副食品加工和食品制造（C13、C14）：野生菌、高原特色农产品、休闲食品和饮品。",
+    .lead_name = "云南鹿城绿色食品有限公司",
+    .words = { "食品", "农业科技", "茶业", "菌业", "调味品", "饮品", NULL },
+    .singles = 6, .general_branches = 2, .blank_spots = 2,
+    .joint_size = 4, .joint_has_idle = TRUE,
+    .related = { CHAIN_BIOMEDICINE, CHAIN_LOGISTICS }, .n_related = 2,
+  },
   [CHAIN_GREEN_CHEMICALS] = {
-    "绿色化工", "LSHG", "化学原料和化学制品制造（C26）：精细化工、工业硅配套化学品和环保材料。",
-    "云南紫溪化工有限责任公司", { "化工", "精细化工", "化学", "化工科技", "环保科技", NULL },
-    5, 1, 2, FALSE, 2, { OUTSIDER_IDLE, OUTSIDER_NONE }, FALSE, { CHAIN_SILICON_PV, CHAIN_BIOMEDICINE }, 2 },
+    .name = "绿色化工", .code = "LSHG",
+    .description = "化学原料和化学制品制造（C26）：精细化工、工业硅配套化学品和环保材料。",
+    .lead_name = "云南紫溪化工有限责任公司",
+    .words = { "化工", "精细化工", "化学", "化工科技", "环保科技", NULL },
+    .singles = 5, .general_branches = 1, .blank_spots = 2,
+    .joint_size = 2,
+    .outsiders = { OUTSIDER_IDLE },
+    .related = { CHAIN_SILICON_PV, CHAIN_BIOMEDICINE }, .n_related = 2,
+  },
   [CHAIN_WIND_POWER] = {
-    "风电装备制造", "FDZB", "风能原动设备制造（C3415）：风电整机、叶片、塔筒和零部件。",
-    "楚雄峨碌风电装备制造有限公司", { "风电设备", "重工", "新能源装备", "机械制造", "电气", "钢结构", NULL },
-    5, 1, 0, FALSE, 2, { OUTSIDER_FOREIGN, OUTSIDER_NONE }, FALSE, { CHAIN_GREEN_COPPER, CHAIN_NEW_MATERIALS }, 2 },
+    .name = "风电装备制造", .code = "FDZB",
+    .description = "风能原动设备制造（C3415）：风电整机、叶片、塔筒和零部件。",
+    .lead_name = "楚雄峨碌风电装备制造有限公司",
+    .words = { "风电设备", "重工", "新能源装备", "机械制造", "电气", "钢结构", NULL },
+    .singles = 5, .general_branches = 1, .blank_spots = 2,
+    .outsiders = { OUTSIDER_FOREIGN },
+    .related = { CHAIN_GREEN_COPPER, CHAIN_NEW_MATERIALS }, .n_related = 2,
+  },
   [CHAIN_SILICON_PV] = {
-    "晶硅新能源", "JGXNY", "光伏设备及元器件制造（C3825）：工业硅、多晶硅、光伏高纯半导体材料和组件。",
-    "云南龙川硅材料股份有限公司", { "硅业", "光伏科技", "新能源", "半导体材料", "硅材料", "新能源科技", NULL },
-    6, 2, 0, FALSE, 3, { OUTSIDER_STATE_OWNED, OUTSIDER_NONE }, FALSE, { CHAIN_GREEN_CHEMICALS, CHAIN_NEW_MATERIALS }, 2 },
+    .name = "晶硅新能源", .code = "JGXNY",
+    .description = "光伏设备及元器件制造（C3825）：工业硅、多晶硅、光伏高纯半导体材料和组件。",
+    .lead_name = "云南龙川硅材料股份有限公司",
+    .words = { "硅业", "光伏科技", "新能源", "半导体材料", "硅材料", "新能源科技", NULL },
+    .singles = 6, .general_branches = 2, .blank_spots = 3,
+    .outsiders = { OUTSIDER_STATE_OWNED },
+    .related = { CHAIN_GREEN_CHEMICALS, CHAIN_NEW_MATERIALS }, .n_related = 2,
+  },
   [CHAIN_GREEN_COPPER] = {
-    "绿色铜", "LST", "铜冶炼和铜压延加工（C3211、C3251）：阴极铜、铜杆线和铜基材料。",
-    "云南苍岭铜业有限公司", { "铜业", "有色金属", "线缆", "冶金", "铜材", "金属材料", NULL },
-    6, 2, 2, FALSE, 2, { OUTSIDER_NONE, OUTSIDER_NONE }, FALSE, { CHAIN_NEW_MATERIALS, CHAIN_WIND_POWER }, 2 },
+    .name = "绿色铜", .code = "LST",
+    .description = "铜冶炼和铜压延加工（C3211、C3251）：阴极铜、铜杆线和铜基材料。",
+    .lead_name = "云南苍岭铜业有限公司",
+    .words = { "铜业", "有色金属", "线缆", "冶金", "铜材", "金属材料", NULL },
+    .singles = 6, .general_branches = 2, .blank_spots = 2,
+    .joint_size = 2,
+    .related = { CHAIN_NEW_MATERIALS, CHAIN_WIND_POWER }, .n_related = 2,
+  },
   [CHAIN_NEW_MATERIALS] = {
-    "新材料", "XCL", "先进有色金属材料、复合材料和电子材料。",
-    "楚雄金沙新材料有限公司", { "新材料", "材料科技", "复合材料", "稀有金属", "电子材料", NULL },
-    5, 1, 0, FALSE, 3, { OUTSIDER_CLOSED, OUTSIDER_NONE }, FALSE, { CHAIN_GREEN_COPPER, CHAIN_SILICON_PV }, 2 },
+    .name = "新材料", .code = "XCL",
+    .description = "先进有色金属材料、复合材料和电子材料。",
+    .lead_name = "楚雄金沙新材料有限公司",
+    .words = { "新材料", "材料科技", "复合材料", "稀有金属", "电子材料", NULL },
+    .singles = 5, .general_branches = 1, .blank_spots = 3,
+    .outsiders = { OUTSIDER_CLOSED },
+    .related = { CHAIN_GREEN_COPPER, CHAIN_SILICON_PV }, .n_related = 2,
+  },
   [CHAIN_DIGITAL] = {
-    "数字经济", "SZJJ", "软件和信息技术服务（I65）：工业互联网、数据服务和智能制造解决方案。",
-    "楚雄青峰数字科技有限公司", { "信息技术", "数字科技", "软件", "大数据", "网络科技", "智能科技", NULL },
-    4, 1, 3, FALSE, 2, { OUTSIDER_NONE, OUTSIDER_NONE }, TRUE, { 0 }, 0 },
+    .name = "数字经济", .code = "SZJJ",
+    .description = "软件和信息技术服务（I65）：工业互联网、数据服务和智能制造解决方案。",
+    .lead_name = "楚雄青峰数字科技有限公司",
+    .words = { "信息技术", "数字科技", "软件", "大数据", "网络科技", "智能科技", NULL },
+    .singles = 4, .general_branches = 1, .blank_spots = 2,
+    .joint_size = 3,
+    .serves_all = TRUE,
+  },
   [CHAIN_LOGISTICS] = {
-    "现代物流", "XDWL", "交通运输、仓储和供应链服务（G 门类）：冷链、仓储和多式联运。",
-    "云南滇运供应链管理有限公司", { "物流", "供应链管理", "仓储", "运输", "冷链物流", NULL },
-    5, 1, 0, FALSE, 2, { OUTSIDER_IDLE, OUTSIDER_IDLE }, TRUE, { 0 }, 0 },
+    .name = "现代物流", .code = "XDWL",
+    .description = "交通运输、仓储和供应链服务（G 门类）：冷链、仓储和多式联运。",
+    .lead_name = "云南滇运供应链管理有限公司",
+    .words = { "物流", "供应链管理", "仓储", "运输", "冷链物流", NULL },
+    .singles = 5, .general_branches = 1, .blank_spots = 2,
+    .outsiders = { OUTSIDER_IDLE, OUTSIDER_IDLE },
+    .serves_all = TRUE,
+  },
   [CHAIN_BUILDING_MATERIALS] = {
-    "绿色建材", "LSJC", "非金属矿物制品（C30）：装配式建筑部品、新型墙材和工业固废综合利用建材。",
-    "楚雄恒固绿色建材有限公司", { "建材", "水泥制品", "新型墙材", "玻璃", "装配式建筑", NULL },
-    5, 1, 3, FALSE, 1, { OUTSIDER_NONE, OUTSIDER_NONE }, FALSE, { CHAIN_WIND_POWER }, 1 },
+    .name = "绿色建材", .code = "LSJC",
+    .description = "非金属矿物制品（C30）：装配式建筑部品、新型墙材和工业固废综合利用建材。",
+    .lead_name = "楚雄恒固绿色建材有限公司",
+    .words = { "建材", "水泥制品", "新型墙材", "玻璃", "装配式建筑", NULL },
+    .singles = 5, .general_branches = 1, .blank_spots = 1,
+    .joint_size = 3,
+    .related = { CHAIN_WIND_POWER }, .n_related = 1,
+  },
 };
 
 /* Covered enterprises that are not non-public: outside the denominator
@@ -324,6 +382,8 @@ static const char *const roads[] = {
 #define DEMO_OLD_ORG_CODE_FIRST_DIGITS "2567"
 #define DEMO_GB11714_MODULUS 11
 #define DEMO_GB11714_TEN 'X'
+#define DEMO_GB11714_LETTER_BASE 10   /* A = 10, B = 11, ... Z = 35 */
+#define DEMO_DECIMAL_DIGITS 10
 static const guint gb11714_weights[DEMO_ORG_CODE_LENGTH - 1] = { 3, 7, 9, 10, 5, 8, 4, 2 };
 static const char credit_code_chars[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
@@ -523,7 +583,7 @@ typedef struct {
 typedef struct {
   const char *name;
   DemoKind    kind;
-  int         parent;         /* index, -1 for the root */
+  int         parent;         /* index, DEMO_NO_PARENT for the root */
   int         chain;          /* the chain it sits under, DEMO_NO_CHAIN for the root */
   const char *founded_on;
   guint       enterprises[DEMO_JOINT_MAX];
@@ -621,7 +681,6 @@ demo_printf (DemoPlan *plan, const char *format, ...)
 
 #define ENTERPRISE(plan, i) (&g_array_index ((plan)->enterprises, DemoEnterprise, (i)))
 #define ORG(plan, i) (&g_array_index ((plan)->orgs, DemoOrg, (i)))
-#define MEMBER(plan, i) (&g_array_index ((plan)->members, DemoMember, (i)))
 #define ACTIVITY(plan, i) (&g_array_index ((plan)->activities, DemoActivity, (i)))
 
 /* Dates ---------------------------------------------------------------- */
@@ -726,8 +785,10 @@ demo_person_name (DemoPlan *plan, const char *gender)
 static const char *
 demo_mobile (DemoPlan *plan)
 {
-  return demo_printf (plan, "%s%08u", RNG_PICK (&plan->rng, mobile_prefixes),
-                      rng_range (&plan->rng, 0, DEMO_MOBILE_SUBSCRIBER_MAX));
+  const char *prefix = RNG_PICK (&plan->rng, mobile_prefixes);
+  guint subscriber = rng_range (&plan->rng, 0, DEMO_MOBILE_SUBSCRIBER_MAX);
+
+  return demo_printf (plan, "%s%08u", prefix, subscriber);
 }
 
 static const char *
@@ -771,7 +832,7 @@ demo_gb11714_check (const char *body)
   for (guint i = 0; i < G_N_ELEMENTS (gb11714_weights); i++)
     {
       char c = body[i];
-      guint value = g_ascii_isdigit (c) ? (guint) (c - '0') : (guint) (c - 'A') + 10;
+      guint value = g_ascii_isdigit (c) ? (guint) (c - '0') : (guint) (c - 'A') + DEMO_GB11714_LETTER_BASE;
 
       sum += value * gb11714_weights[i];
     }
@@ -798,7 +859,7 @@ demo_org_code (DemoPlan *plan, char *body)
     {
       body[i++] = DEMO_OLD_ORG_CODE_FIRST_DIGITS[rng_below (&plan->rng, strlen (DEMO_OLD_ORG_CODE_FIRST_DIGITS))];
       for (; i < DEMO_ORG_CODE_LENGTH - 1; i++)
-        body[i] = (char) ('0' + rng_below (&plan->rng, 10));
+        body[i] = (char) ('0' + rng_below (&plan->rng, DEMO_DECIMAL_DIGITS));
     }
   body[DEMO_ORG_CODE_LENGTH - 1] = demo_gb11714_check (body);
 }
@@ -833,6 +894,8 @@ demo_enterprise_name (DemoPlan *plan, DemoChain chain, const char *ownership)
   guint n_words = 0;
   const char *trade;
   const char *place;
+  const char *word;
+  const char *suffix;
 
   g_assert (plan->next_trade < G_N_ELEMENTS (trade_names));
   trade = trade_names[plan->trade_order[plan->next_trade++]];
@@ -840,8 +903,18 @@ demo_enterprise_name (DemoPlan *plan, DemoChain chain, const char *ownership)
     n_words++;
   /* State-owned enterprises here are mostly the prefecture's. */
   place = g_str_equal (ownership, "state_owned") ? "楚雄州" : RNG_PICK (&plan->rng, name_places);
-  return demo_printf (plan, "%s%s%s%s", place, trade, spec->words[rng_below (&plan->rng, n_words)],
-                      RNG_PICK (&plan->rng, name_suffixes));
+  word = spec->words[rng_below (&plan->rng, n_words)];
+  suffix = RNG_PICK (&plan->rng, name_suffixes);
+  return demo_printf (plan, "%s%s%s%s", place, trade, word, suffix);
+}
+
+static const char *
+demo_address (DemoPlan *plan)
+{
+  const char *road = RNG_PICK (&plan->rng, roads);
+  guint number = rng_range (&plan->rng, 1, DEMO_HOUSE_NUMBER_MAX);
+
+  return demo_printf (plan, "%s%s%u号", DEMO_PARK_ADDRESS, road, number);
 }
 
 static const char *
@@ -866,6 +939,7 @@ demo_add_enterprise (DemoPlan *plan, DemoChain chain, const DemoEnterpriseSpec *
 {
   DemoEnterprise e = { 0 };
   const char *gender = demo_gender (plan);
+  /* Large and medium shapes come first in DemoShape. */
   gboolean registered_by_prefecture = spec->shape <= SHAPE_MEDIUM || !g_str_equal (spec->ownership, "non_public");
 
   e.name = spec->name != NULL ? spec->name : demo_enterprise_name (plan, chain, spec->ownership);
@@ -874,8 +948,7 @@ demo_add_enterprise (DemoPlan *plan, DemoChain chain, const DemoEnterpriseSpec *
   e.ownership = spec->ownership;
   e.status = spec->status;
   e.employees = rng_range (&plan->rng, shapes[spec->shape].employees_min, shapes[spec->shape].employees_max);
-  e.address = demo_printf (plan, "%s%s%u号", DEMO_PARK_ADDRESS, RNG_PICK (&plan->rng, roads),
-                           rng_range (&plan->rng, 1, DEMO_HOUSE_NUMBER_MAX));
+  e.address = demo_address (plan);
   e.contact_name = demo_person_name (plan, gender);
   e.contact_phone = demo_office_phone (plan);
   e.three_haves = spec->three_haves;
@@ -914,7 +987,7 @@ static void
 demo_plan_committees (DemoPlan *plan)
 {
   DemoOrg root = {
-    .name = DEMO_WORKING_COMMITTEE_NAME, .kind = KIND_WORKING_COMMITTEE, .parent = -1,
+    .name = DEMO_WORKING_COMMITTEE_NAME, .kind = KIND_WORKING_COMMITTEE, .parent = DEMO_NO_PARENT,
     .chain = DEMO_NO_CHAIN, .founded_on = DEMO_WORKING_COMMITTEE_FOUNDED,
   };
 
@@ -1103,9 +1176,15 @@ demo_fit_total (DemoRng *rng, guint *counts, const guint *min, const guint *max,
       guint i = rng_below (rng, n);
 
       if (sum < target && counts[i] < max[i])
-        counts[i]++, sum++;
+        {
+          counts[i]++;
+          sum++;
+        }
       else if (sum > target && counts[i] > min[i])
-        counts[i]--, sum--;
+        {
+          counts[i]--;
+          sum--;
+        }
     }
   return TRUE;
 }
@@ -1399,10 +1478,11 @@ demo_plan_study_sessions (DemoPlan *plan, GError **error)
 
   for (guint i = 0; i < LJ_DEMO_STUDY_SESSIONS; i++)
     {
+      guint drawn = rng_range (&plan->rng, DEMO_SESSION_ATTENDANCE_DRAW_MIN, DEMO_SESSION_ATTENDANCE_DRAW_MAX);
+
       min[i] = DEMO_SESSION_ATTENDANCE_MIN;
       max[i] = MIN (DEMO_SESSION_ATTENDANCE_MAX, demo_pool_size (plan, ACTIVITY (plan, i)));
-      counts[i] = CLAMP (rng_range (&plan->rng, DEMO_SESSION_ATTENDANCE_DRAW_MIN, DEMO_SESSION_ATTENDANCE_DRAW_MAX),
-                         min[i], max[i]);
+      counts[i] = CLAMP (drawn, min[i], max[i]);
     }
   if (!demo_fit_total (&plan->rng, counts, min, max, LJ_DEMO_STUDY_SESSIONS, LJ_DEMO_STUDY_ATTENDANCES))
     {
@@ -1775,7 +1855,7 @@ demo_write_org (DemoWriter *w, guint index, const DemoOrg *org, GError **error)
   demo_bind_int (w, STMT_ORG, ":id", DEMO_ID (index));
   demo_bind_text (w, STMT_ORG, ":name", org->name);
   demo_bind_text (w, STMT_ORG, ":kind", kinds[org->kind].kind);
-  demo_bind_id (w, STMT_ORG, ":parent", org->parent >= 0 ? DEMO_ID (org->parent) : 0);
+  demo_bind_id (w, STMT_ORG, ":parent", org->parent != DEMO_NO_PARENT ? DEMO_ID (org->parent) : 0);
   /* chain_id names the chain a committee leads, not where a branch sits. */
   demo_bind_id (w, STMT_ORG, ":chain", leads_chain ? DEMO_ID (org->chain) : 0);
   demo_bind_text (w, STMT_ORG, ":founded_on", org->founded_on);
