@@ -224,7 +224,9 @@ lj_test_request (LjTestServer *self, const char *method, const char *path, const
   if (body)
     {
       g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
-      const char *type = soup_message_headers_get_one (soup_message_get_request_headers (msg), "Content-Type");
+      /* Copied: setting the body replaces (and frees) the header's value. */
+      g_autofree char *type = g_strdup (soup_message_headers_get_one (soup_message_get_request_headers (msg),
+                                                                      "Content-Type"));
       soup_message_set_request_body_from_bytes (msg, type ? type : "application/json", bytes);
     }
   return send_message (self, msg);

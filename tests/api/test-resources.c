@@ -412,7 +412,7 @@ static void
 test_pagination (void)
 {
   g_autoptr (LjTestServer) s = lj_test_server_start (LJ_TEST_SERVER_DEMO, 0);
-  g_autoptr (GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autofree char *cursor = NULL;
   gint64 total = total_of (s, "/api/v1/enterprises");
   guint pages = 0;
