@@ -120,6 +120,7 @@ typedef struct {
   guint     count;
   gboolean  more;
   gint64    last_id;
+  gint64    last_version;
   JsonNode *last_sort;   /* the sort column's value in the last row, or NULL */
 } LjRowsResult;
 

@@ -204,6 +204,7 @@ lj_resource_write_rows (LjResource *r, LjStore *store, sqlite3_stmt *stmt, guint
       g_ptr_array_add (rows, write_row (r, stmt, flags));
       g_array_append_val (ids, id);
       result->last_id = id;
+      result->last_version = sqlite3_column_int64 (stmt, 1);
       if (sort_col >= 0)
         {
           g_clear_pointer (&result->last_sort, json_node_unref);
@@ -248,9 +249,6 @@ lj_resource_read_record (LjResource *r, LjRequest *req, gint64 id, LjRowsFlags f
   if (st == NULL)
     return NULL;
   sqlite3_bind_int64 (st->stmt, 1, id);
-  if (sqlite3_step (st->stmt) == SQLITE_ROW && version)
-    *version = sqlite3_column_int64 (st->stmt, 1);
-  sqlite3_reset (st->stmt);
   if (!lj_resource_write_rows (r, store, st->stmt, 1, -1, flags | LJ_ROWS_DETAIL, w, &res, error))
     return NULL;
   if (res.count == 0)
@@ -258,6 +256,8 @@ lj_resource_read_record (LjResource *r, LjRequest *req, gint64 id, LjRowsFlags f
       g_set_error (error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_NOT_FOUND, "no %s %" G_GINT64_FORMAT, r->title, id);
       return NULL;
     }
+  if (version)
+    *version = res.last_version;
   /* Strip the one-element array's brackets. */
   array = lj_json_writer_steal (g_steal_pointer (&w), &len);
   return g_strndup (array + 1, len - 2);
