@@ -35,7 +35,31 @@ struct _LjRoute {
   GPtrArray    *responses;   /* LjRouteResponse* */
   LjResource   *resource;    /* for the five generated routes */
   char          operation;   /* 'l'ist, 'g'et, 'c'reate, 'p'atch, 'd'elete */
+  char         *owner;       /* the plugin that registered it; NULL for the core */
+  LjRoles       roles;       /* who may call it; 0 means the default for its method */
 };
+
+/* A registered hook (lj_plugin_add_hook) */
+typedef struct {
+  char       *owner;
+  char       *event;
+  LjHookKind  kind;
+  int         priority;
+  LjHookFunc  func;
+  gpointer    user_data;
+} LjHook;
+
+typedef struct {
+  char        *owner;
+  char        *name;
+  LjStatsFunc  func;
+  gpointer     user_data;
+} LjStatsSection;
+
+typedef struct {
+  char *owner;
+  char *sql;
+} LjTimelineSource;
 
 typedef struct {
   guint connections;
@@ -55,6 +79,11 @@ struct _LjApp {
   GHashTable *checks;          /* name -> LjCheckFunc */
   LjServerStatsFunc stats_func;
   gpointer    stats_data;
+  GPtrArray  *hooks;           /* LjHook*, sorted by priority then owner */
+  GPtrArray  *stats_sections;  /* LjStatsSection* */
+  GPtrArray  *timeline_sources;/* LjTimelineSource* */
+  GPtrArray  *plugins;         /* LjPlugin*, in load order (core/plugin) */
+  LjRequest  *current_req;     /* borrowed; see lj_app_set_current_request */
 };
 
 LjApp     *lj_app_new (LjConfig *config, LjStore *store);
@@ -65,6 +94,34 @@ LjRoute   *lj_app_match_route (LjApp *app, LjRequest *req, GString *allow);
 LjCheckFunc lj_app_get_check (LjApp *app, const char *name);
 
 gboolean   lj_app_migrate_core (LjStore *store, GError **error);
+void       lj_scope_register_sql_functions (LjApp *app);
+
+/* Registration on behalf of an owner (a plugin name, or NULL for the core);
+ * lj_app_withdraw () removes everything one owner registered. */
+LjRoute   *lj_app_add_route_owned (LjApp *app, const char *owner, const char *method, const char *pattern,
+                                   LjRouteFunc func, gpointer user_data, GError **error);
+gboolean   lj_app_add_resource_owned (LjApp *app, const char *owner, LjResource *resource, GError **error);
+void       lj_app_add_hook (LjApp *app, const char *owner, const char *event, LjHookKind kind, int priority,
+                            LjHookFunc func, gpointer user_data);
+void       lj_app_add_stats_section (LjApp *app, const char *owner, const char *name, LjStatsFunc func,
+                                     gpointer user_data);
+void       lj_app_add_timeline_source (LjApp *app, const char *owner, const char *sql);
+void       lj_app_withdraw (LjApp *app, const char *owner);
+/* Checks @owner's resources against the database, after its migrations. */
+gboolean   lj_app_probe_resources (LjApp *app, const char *owner, GError **error);
+LjRoles    lj_route_get_roles (LjRoute *route);
+/* The request being served on the main context, for the SQL functions. */
+void       lj_app_set_current_request (LjApp *app, LjRequest *req);
+
+/* Events: run every hook of @kind registered for @event's name.  Validate
+ * hooks stop at the first refusal; after-commit hooks log failures. */
+LjEvent   *lj_event_new (const char *name, const char *resource, gint64 id, JsonObject *before,
+                         JsonObject *after, JsonObject *input);
+void       lj_event_free (LjEvent *event);
+gboolean   lj_app_run_hooks (LjApp *app, LjRequest *req, LjHookKind kind, LjEvent *event, GError **error);
+/* Queues @event for its after-commit hooks, run once the request commits. */
+void       lj_request_queue_after_commit (LjRequest *req, LjEvent *event);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LjEvent, lj_event_free)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LjApp, lj_app_free)
 

@@ -4,12 +4,44 @@
  * snapshot for GET, BEGIN IMMEDIATE for anything else, committed only when
  * the handler succeeded, so a failed request writes nothing. */
 #include "lj-app-private.h"
+#include "lj-audit.h"
+#include "auth/lj-auth.h"
 #include "http/lj-problem.h"
 #include "resource/lj-resource-private.h"
 
 #include <string.h>
 
 void lj_route_free (LjRoute *route);
+
+static void
+hook_free (gpointer data)
+{
+  LjHook *h = data;
+
+  g_free (h->owner);
+  g_free (h->event);
+  g_free (h);
+}
+
+static void
+stats_section_free (gpointer data)
+{
+  LjStatsSection *s = data;
+
+  g_free (s->owner);
+  g_free (s->name);
+  g_free (s);
+}
+
+static void
+timeline_source_free (gpointer data)
+{
+  LjTimelineSource *t = data;
+
+  g_free (t->owner);
+  g_free (t->sql);
+  g_free (t);
+}
 
 const char *
 lj_version_string (void)
@@ -28,6 +60,10 @@ lj_app_new (LjConfig *config, LjStore *store)
   app->resources = g_hash_table_new (g_str_hash, g_str_equal);
   app->resource_list = g_ptr_array_new_with_free_func ((GDestroyNotify) lj_resource_unref);
   app->checks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  app->hooks = g_ptr_array_new_with_free_func (hook_free);
+  app->stats_sections = g_ptr_array_new_with_free_func (stats_section_free);
+  app->timeline_sources = g_ptr_array_new_with_free_func (timeline_source_free);
+  lj_scope_register_sql_functions (app);
   return app;
 }
 
@@ -40,6 +76,10 @@ lj_app_free (LjApp *app)
   g_hash_table_unref (app->resources);
   g_ptr_array_unref (app->resource_list);
   g_hash_table_unref (app->checks);
+  g_ptr_array_unref (app->hooks);
+  g_ptr_array_unref (app->stats_sections);
+  g_ptr_array_unref (app->timeline_sources);
+  g_clear_pointer (&app->plugins, g_ptr_array_unref);
   g_free (app);
 }
 
@@ -73,8 +113,20 @@ lj_app_get_resource (LjApp *app, const char *name)
 gboolean
 lj_app_add_resource (LjApp *app, LjResource *resource, GError **error)
 {
-  const char *name = lj_resource_get_name (resource);
+  return lj_app_add_resource_owned (app, NULL, resource, error);
+}
 
+/* For a plugin (@owner not NULL) the resource's name becomes
+ * `<owner>/<x-lj-name>` and its references are resolved at once: the core
+ * and the plugin's earlier resources are all there is to refer to. */
+gboolean
+lj_app_add_resource_owned (LjApp *app, const char *owner, LjResource *resource, GError **error)
+{
+  const char *name;
+
+  if (owner && !lj_resource_set_plugin (resource, owner, error))
+    return FALSE;
+  name = lj_resource_get_name (resource);
   if (g_hash_table_contains (app->resources, name))
     {
       g_set_error (error, LJ_RESOURCE_ERROR, LJ_RESOURCE_ERROR_DECLARATION,
@@ -85,8 +137,134 @@ lj_app_add_resource (LjApp *app, LjResource *resource, GError **error)
     return FALSE;
   g_ptr_array_add (app->resource_list, lj_resource_ref (resource));
   g_hash_table_insert (app->resources, (gpointer) name, resource);
-  lj_resource_add_routes (resource, app);
+  if ((owner && !lj_resource_resolve_refs (resource, app, error)) ||
+      !lj_resource_add_routes (resource, app, owner, error))
+    {
+      g_hash_table_remove (app->resources, name);
+      g_ptr_array_remove (app->resource_list, resource);
+      return FALSE;
+    }
   return TRUE;
+}
+
+static gint
+hook_compare (gconstpointer a, gconstpointer b)
+{
+  const LjHook *x = *(LjHook **) a, *y = *(LjHook **) b;
+
+  if (x->priority != y->priority)
+    return x->priority < y->priority ? -1 : 1;
+  return g_strcmp0 (x->owner, y->owner);
+}
+
+void
+lj_app_add_hook (LjApp *app, const char *owner, const char *event, LjHookKind kind, int priority,
+                 LjHookFunc func, gpointer user_data)
+{
+  LjHook *h = g_new0 (LjHook, 1);
+
+  h->owner = g_strdup (owner);
+  h->event = g_strdup (event);
+  h->kind = kind;
+  h->priority = priority;
+  h->func = func;
+  h->user_data = user_data;
+  g_ptr_array_add (app->hooks, h);
+  g_ptr_array_sort (app->hooks, hook_compare);
+}
+
+void
+lj_app_add_stats_section (LjApp *app, const char *owner, const char *name, LjStatsFunc func, gpointer user_data)
+{
+  LjStatsSection *sec = g_new0 (LjStatsSection, 1);
+
+  sec->owner = g_strdup (owner);
+  sec->name = g_strdup (name);
+  sec->func = func;
+  sec->user_data = user_data;
+  g_ptr_array_add (app->stats_sections, sec);
+}
+
+void
+lj_app_add_timeline_source (LjApp *app, const char *owner, const char *sql)
+{
+  LjTimelineSource *t = g_new0 (LjTimelineSource, 1);
+
+  t->owner = g_strdup (owner);
+  t->sql = g_strdup (sql);
+  g_ptr_array_add (app->timeline_sources, t);
+}
+
+/* Removes from @array every element whose first member (owner) is @owner. */
+static void
+remove_owned (GPtrArray *array, const char *owner, gsize owner_offset)
+{
+  for (guint i = array->len; i > 0; i--)
+    {
+      const char *o = G_STRUCT_MEMBER (const char *, array->pdata[i - 1], owner_offset);
+
+      if (g_strcmp0 (o, owner) == 0)
+        g_ptr_array_remove_index (array, i - 1);
+    }
+}
+
+/**
+ * lj_app_withdraw:
+ * Takes back everything @owner registered: routes, resources, hooks, stats
+ * sections and timeline sources.  For a plugin that failed a phase.
+ */
+void
+lj_app_withdraw (LjApp *app, const char *owner)
+{
+  g_return_if_fail (owner != NULL);
+  remove_owned (app->routes, owner, G_STRUCT_OFFSET (LjRoute, owner));
+  remove_owned (app->hooks, owner, G_STRUCT_OFFSET (LjHook, owner));
+  remove_owned (app->stats_sections, owner, G_STRUCT_OFFSET (LjStatsSection, owner));
+  remove_owned (app->timeline_sources, owner, G_STRUCT_OFFSET (LjTimelineSource, owner));
+  for (guint i = app->resource_list->len; i > 0; i--)
+    {
+      LjResource *r = app->resource_list->pdata[i - 1];
+
+      if (g_strcmp0 (r->plugin, owner) != 0)
+        continue;
+      g_hash_table_remove (app->resources, r->name);
+      g_ptr_array_remove_index (app->resource_list, i - 1);
+    }
+}
+
+void
+lj_app_set_current_request (LjApp *app, LjRequest *req)
+{
+  app->current_req = req;
+}
+
+/* ---- running requests ---- */
+
+static void
+run_after_commit (LjApp *app, LjRequest *req)
+{
+  g_autoptr (GPtrArray) events = lj_request_steal_after_commit (req);
+
+  for (guint i = 0; events && i < events->len; i++)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!lj_app_run_hooks (app, req, LJ_HOOK_AFTER_COMMIT, events->pdata[i], &error))
+        g_warning ("after-commit hook for %s failed: %s", lj_event_get_name (events->pdata[i]), error->message);
+    }
+}
+
+/* A write that no handler audited is recorded with its method and path. */
+static gboolean
+audit_route (LjRoute *route, LjRequest *req, GError **error)
+{
+  g_autofree char *action = NULL;
+
+  if (lj_request_get_n_audited (req) > 0)
+    return TRUE;
+  action = g_strdup_printf ("%s %s", route->method, route->pattern);
+  return lj_request_audit (req, action, route->tag ? route->tag : "", lj_request_get_path_id (req, "id"),
+                           NULL, NULL, error);
 }
 
 static gboolean
@@ -98,7 +276,7 @@ run_in_transaction (LjApp *app, LjRoute *route, LjRequest *req, GError **error)
     return route->func (req, route->user_data, error);
   if (!lj_store_begin (app->store, read_only ? LJ_STORE_TXN_READ : LJ_STORE_TXN_WRITE, error))
     return FALSE;
-  if (!route->func (req, route->user_data, error))
+  if (!route->func (req, route->user_data, error) || (!read_only && !audit_route (route, req, error)))
     {
       lj_store_rollback (app->store);
       return FALSE;
@@ -111,16 +289,89 @@ run_in_transaction (LjApp *app, LjRoute *route, LjRequest *req, GError **error)
   return lj_store_commit (app->store, error);
 }
 
-/* Answers @req completely: afterwards it holds a status and a body. */
+/**
+ * lj_request_run_transaction:
+ * See lj-request.h.
+ */
+gboolean
+lj_request_run_transaction (LjRequest *req, gboolean write, LjTransactionFunc func, gpointer user_data,
+                            GError **error)
+{
+  LjApp *app = lj_request_get_app (req);
+  LjRequest *outer = app->current_req;
+  gboolean ok;
+
+  lj_app_set_current_request (app, req);
+  ok = lj_store_begin (app->store, write ? LJ_STORE_TXN_WRITE : LJ_STORE_TXN_READ, error);
+  if (ok && !func (req, user_data, error))
+    {
+      lj_store_rollback (app->store);
+      ok = FALSE;
+    }
+  else if (ok && !write)
+    lj_store_rollback (app->store);
+  else if (ok)
+    ok = lj_store_commit (app->store, error);
+  lj_app_set_current_request (app, outer);
+  if (ok && write)
+    run_after_commit (app, req);
+  return ok;
+}
+
+void
+lj_request_set_error (LjRequest *req, const GError *error)
+{
+  lj_problem_respond (req, error);
+}
+
+/* Authentication, then the route's roles: 401 for no or a bad token, 403
+ * for a role the route does not admit. */
+static gboolean
+admit (LjApp *app, LjRoute *route, LjRequest *req, GError **error)
+{
+  LjRole role;
+
+  if (!lj_auth_authenticate (app, req, error))
+    return FALSE;
+  if (route->flags & LJ_ROUTE_FLAGS_PUBLIC)
+    return TRUE;
+  role = lj_request_get_role (req);
+  if (role == LJ_ROLE_NONE)
+    {
+      g_set_error (error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_UNAUTHORIZED,
+                   "sign in first: send Authorization: Bearer <token>");
+      return FALSE;
+    }
+  if (!(lj_route_get_roles (route) & (1 << role)))
+    {
+      g_set_error (error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_FORBIDDEN, "the %s role may not use %s %s",
+                   lj_role_to_string (role), route->method, route->pattern);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+respond_error (LjRequest *req, const GError *error)
+{
+  if (g_error_matches (error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_UNAUTHORIZED))
+    lj_request_set_response_header (req, "WWW-Authenticate", "Bearer realm=\"lianjian\"");
+  lj_problem_respond (req, error);
+}
+
+/* Answers @req completely, unless the handler paused it: afterwards it
+ * holds a status and a body. */
 void
 lj_app_dispatch (LjApp *app, LjRequest *req)
 {
   g_autoptr (GString) allow = g_string_new (NULL);
   g_autoptr (GError) error = NULL;
   LjRoute *route;
+  gboolean ok;
 
   lj_request_set_app (req, app);
   lj_request_set_store (req, app->store);
+  lj_request_set_response_header (req, "X-Request-Id", lj_request_get_id (req));
   route = lj_app_match_route (app, req, allow);
   if (route == NULL)
     {
@@ -132,14 +383,24 @@ lj_app_dispatch (LjApp *app, LjRequest *req)
         }
       else
         g_set_error (&error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_NOT_FOUND, "no such route: %s", lj_request_get_path (req));
-      lj_problem_respond (req, error);
+      respond_error (req, error);
       return;
     }
-  if (!run_in_transaction (app, route, req, &error))
+  if (!admit (app, route, req, &error))
     {
-      lj_problem_respond (req, error);
+      respond_error (req, error);
       return;
     }
-  if (lj_request_get_status (req) == 0)
+  lj_app_set_current_request (app, req);
+  ok = run_in_transaction (app, route, req, &error);
+  lj_app_set_current_request (app, NULL);
+  if (!ok)
+    {
+      respond_error (req, error);
+      return;
+    }
+  if (strcmp (route->method, "GET") != 0 && !(route->flags & LJ_ROUTE_FLAGS_NO_TRANSACTION))
+    run_after_commit (app, req);
+  if (lj_request_get_status (req) == 0 && !lj_request_is_paused (req))
     lj_request_set_status (req, 204);
 }

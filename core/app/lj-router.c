@@ -43,6 +43,7 @@ lj_route_free (LjRoute *route)
   g_ptr_array_unref (route->params);
   g_free (route->request_schema);
   g_ptr_array_unref (route->responses);
+  g_free (route->owner);
   g_free (route);
 }
 
@@ -67,6 +68,73 @@ lj_app_add_route (LjApp *app, const char *method, const char *pattern, LjRouteFu
   route->responses = g_ptr_array_new_with_free_func (response_free);
   g_ptr_array_add (app->routes, route);
   return route;
+}
+
+/* Same method and the same path shape: `{a}` and `{b}` segments collide. */
+static gboolean
+routes_collide (LjRoute *a, const char *method, char **segments)
+{
+  if (strcmp (a->method, method) != 0 || g_strv_length (a->segments) != g_strv_length (segments))
+    return FALSE;
+  for (guint i = 0; segments[i]; i++)
+    {
+      gboolean pa = a->segments[i][0] == '{', pb = segments[i][0] == '{';
+
+      if (pa != pb || (!pa && strcmp (a->segments[i], segments[i]) != 0))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * lj_app_add_route_owned:
+ * Like lj_app_add_route () on behalf of @owner, refusing a method and path
+ * shape that is already taken.
+ * Returns: (transfer none) (nullable): the route, or NULL with @error set.
+ */
+LjRoute *
+lj_app_add_route_owned (LjApp *app, const char *owner, const char *method, const char *pattern,
+                        LjRouteFunc func, gpointer user_data, GError **error)
+{
+  g_auto (GStrv) segments = NULL;
+  LjRoute *route;
+
+  if (pattern[0] != '/')
+    {
+      g_set_error (error, LJ_PLUGIN_ERROR, LJ_PLUGIN_ERROR_INVALID, "route %s %s must start with /", method, pattern);
+      return NULL;
+    }
+  segments = g_strsplit (pattern + 1, "/", -1);
+  for (guint i = 0; i < app->routes->len; i++)
+    {
+      LjRoute *other = app->routes->pdata[i];
+
+      if (routes_collide (other, method, segments))
+        {
+          g_set_error (error, LJ_PLUGIN_ERROR, LJ_PLUGIN_ERROR_INVALID, "route %s %s is already taken by %s",
+                       method, pattern, other->owner ? other->owner : "the core");
+          return NULL;
+        }
+    }
+  route = lj_app_add_route (app, method, pattern, func, user_data);
+  route->owner = g_strdup (owner);
+  return route;
+}
+
+void
+lj_route_set_roles (LjRoute *route, LjRoles roles)
+{
+  route->roles = roles;
+}
+
+/* The roles that may call @route: declared, else any signed-in role for
+ * reads and writers (admins, secretaries) for everything else. */
+LjRoles
+lj_route_get_roles (LjRoute *route)
+{
+  if (route->roles)
+    return route->roles;
+  return strcmp (route->method, "GET") == 0 ? LJ_ROLES_ANY : LJ_ROLES_WRITERS;
 }
 
 void

@@ -6,6 +6,8 @@
 #include "lj-credit-code.h"
 #include "resource/lj-resource-private.h"
 #include "lj-schema-resources.h"
+#include "app/lj-audit.h"
+#include "auth/lj-auth.h"
 
 #include <gio/gio.h>
 #include <string.h>
@@ -90,6 +92,9 @@ lj_core_register (LjApp *app, GError **error)
   lj_activities_setup (app);
   lj_stats_add_routes (app);
   lj_health_add_routes (app);
+  lj_auth_add_routes (app);
+  lj_audit_add_routes (app);
+  lj_timeline_add_routes (app);
   lj_openapi_add_routes (app);
   return TRUE;
 }

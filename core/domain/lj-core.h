@@ -14,6 +14,7 @@ void     lj_organizations_setup (LjApp *app);
 void     lj_activities_setup (LjApp *app);
 void     lj_stats_add_routes (LjApp *app);
 void     lj_health_add_routes (LjApp *app);
+void     lj_timeline_add_routes (LjApp *app);
 JsonNode *lj_core_effective_value (JsonObject *input, JsonObject *current, const char *name);
 gboolean lj_parse_period_param (LjRequest *req, const char *name, char **out);
 

@@ -26,6 +26,7 @@ static const struct {
   { LJ_HTTP_ERROR_INVALID, 422 },
   { LJ_HTTP_ERROR_UNAVAILABLE, 503 },
   { LJ_HTTP_ERROR_INTERNAL, 500 },
+  { LJ_HTTP_ERROR_TOO_MANY, 429 },
 };
 
 guint

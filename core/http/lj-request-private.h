@@ -32,4 +32,30 @@ GPtrArray   *lj_request_get_response_headers (LjRequest *req);
 void         lj_request_set_response (LjRequest *req, guint status, const char *content_type, char *body, gsize len);
 gboolean     lj_request_may_see_private (LjRequest *req);
 
+/* The authenticated caller; set by the dispatcher (core/auth) before any
+ * handler runs. */
+typedef struct {
+  gint64  user_id;        /* 0: anonymous or system */
+  LjRole  role;
+  gint64  org_id;         /* scope root for secretaries, else 0 */
+  gint64  session_id;     /* the sessions row, or 0 */
+  gint64  token_id;       /* the api_tokens row, or 0 */
+  const char *actor;      /* for the audit trail when user_id is 0 ("system:visit-log") */
+} LjPrincipal;
+
+void         lj_request_set_principal (LjRequest *req, const LjPrincipal *principal);
+const LjPrincipal *lj_request_get_principal (LjRequest *req);
+void         lj_request_set_client_address (LjRequest *req, const char *address);
+const char  *lj_request_get_client_address (LjRequest *req);
+GHashTable  *lj_request_get_scope_cache (LjRequest *req);
+void         lj_request_set_scope_cache (LjRequest *req, GHashTable *scope);
+void         lj_request_count_audit (LjRequest *req);
+GPtrArray   *lj_request_steal_after_commit (LjRequest *req);
+/* The number of lj_request_audit () rows written so far. */
+guint        lj_request_get_n_audited (LjRequest *req);
+gboolean     lj_request_is_paused (LjRequest *req);
+/* The server's way back in when a paused request resumes. */
+typedef void (*LjRequestResumeFunc) (LjRequest *req, gpointer data);
+void         lj_request_set_resume_func (LjRequest *req, LjRequestResumeFunc func, gpointer data);
+
 G_END_DECLS

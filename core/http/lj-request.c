@@ -3,6 +3,7 @@
  * the JSON body, checked strictly before json-glib sees it) and the response
  * they build.  Nothing here knows about sockets. */
 #include "lj-request-private.h"
+#include "app/lj-app-private.h"
 #include "json/lj-json-check.h"
 
 #include <string.h>
@@ -21,6 +22,16 @@ struct _LjRequest {
   GPtrArray  *field_errors;  /* LjFieldError* */
   LjStore    *store;
   LjApp      *app;
+  LjPrincipal principal;
+  char       *actor;
+  char        id[17];
+  char       *client_address;
+  GHashTable *scope;          /* org ids in a secretary's subtree, filled on first use */
+  guint       n_audited;
+  gboolean    paused;
+  LjRequestResumeFunc resume_func;
+  gpointer    resume_data;
+  GPtrArray  *after_commit;   /* LjEvent* */
 
   guint       status;
   char       *content_type;
@@ -56,6 +67,8 @@ lj_request_new (const char *method, const char *path, const char *query_string)
   req->path_params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   req->field_errors = g_ptr_array_new_with_free_func (field_error_free);
   req->response_headers = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < 16; i += 8)
+    g_snprintf (req->id + i, 9, "%08x", g_random_int ());   /* a correlation id, not a secret */
   return req;
 }
 
@@ -82,6 +95,10 @@ lj_request_unref (LjRequest *req)
   g_free (req->content_type);
   g_free (req->response);
   g_ptr_array_unref (req->response_headers);
+  g_free (req->actor);
+  g_free (req->client_address);
+  g_clear_pointer (&req->scope, g_hash_table_unref);
+  g_clear_pointer (&req->after_commit, g_ptr_array_unref);
   g_free (req);
 }
 
@@ -269,11 +286,178 @@ lj_request_get_app (LjRequest *req)
   return req->app;
 }
 
-/* Until accounts land, everyone on loopback acts as park staff. */
+/* Whether private fields may be shown regardless of the record: admins
+ * only; secretaries see them per record, for records in their scope. */
 gboolean
 lj_request_may_see_private (LjRequest *req)
 {
-  return TRUE;
+  return req->principal.role == LJ_ROLE_ADMIN;
+}
+
+void
+lj_request_set_principal (LjRequest *req, const LjPrincipal *principal)
+{
+  g_free (req->actor);
+  req->principal = *principal;
+  req->actor = g_strdup (principal->actor);
+  req->principal.actor = req->actor;
+  g_clear_pointer (&req->scope, g_hash_table_unref);
+}
+
+const LjPrincipal *
+lj_request_get_principal (LjRequest *req)
+{
+  return &req->principal;
+}
+
+LjRole
+lj_request_get_role (LjRequest *req)
+{
+  return req->principal.role;
+}
+
+gint64
+lj_request_get_user_id (LjRequest *req)
+{
+  return req->principal.user_id;
+}
+
+gint64
+lj_request_get_org_id (LjRequest *req)
+{
+  return req->principal.role == LJ_ROLE_SECRETARY ? req->principal.org_id : 0;
+}
+
+GHashTable *
+lj_request_get_scope_cache (LjRequest *req)
+{
+  return req->scope;
+}
+
+void
+lj_request_set_scope_cache (LjRequest *req, GHashTable *scope)
+{
+  g_clear_pointer (&req->scope, g_hash_table_unref);
+  req->scope = scope;
+}
+
+const char *
+lj_request_get_id (LjRequest *req)
+{
+  return req->id;
+}
+
+void
+lj_request_set_client_address (LjRequest *req, const char *address)
+{
+  g_free (req->client_address);
+  req->client_address = g_strdup (address);
+}
+
+const char *
+lj_request_get_client_address (LjRequest *req)
+{
+  return req->client_address;
+}
+
+void
+lj_request_count_audit (LjRequest *req)
+{
+  req->n_audited++;
+}
+
+guint
+lj_request_get_n_audited (LjRequest *req)
+{
+  return req->n_audited;
+}
+
+void
+lj_request_pause (LjRequest *req)
+{
+  req->paused = TRUE;
+}
+
+gboolean
+lj_request_is_paused (LjRequest *req)
+{
+  return req->paused;
+}
+
+void
+lj_request_set_resume_func (LjRequest *req, LjRequestResumeFunc func, gpointer data)
+{
+  req->resume_func = func;
+  req->resume_data = data;
+}
+
+/* Hands the finished response back to the server.  Safe to call once; the
+ * server keeps the request alive while it is paused. */
+void
+lj_request_resume (LjRequest *req)
+{
+  LjRequestResumeFunc func = req->resume_func;
+
+  g_return_if_fail (req->paused);
+  req->paused = FALSE;
+  req->resume_func = NULL;
+  if (func)
+    func (req, req->resume_data);
+}
+
+void
+lj_request_queue_after_commit (LjRequest *req, LjEvent *event)
+{
+  if (req->after_commit == NULL)
+    req->after_commit = g_ptr_array_new_with_free_func ((GDestroyNotify) lj_event_free);
+  g_ptr_array_add (req->after_commit, event);
+}
+
+GPtrArray *
+lj_request_steal_after_commit (LjRequest *req)
+{
+  return g_steal_pointer (&req->after_commit);
+}
+
+void
+lj_request_set_response_node (LjRequest *req, guint status, JsonNode *node)
+{
+  gsize len = 0;
+  char *json = json_to_string (node, FALSE);
+
+  len = strlen (json);
+  lj_request_set_response_json (req, status, json, len);
+}
+
+const char *
+lj_role_to_string (LjRole role)
+{
+  switch (role)
+    {
+    case LJ_ROLE_ADMIN:
+      return "admin";
+    case LJ_ROLE_SECRETARY:
+      return "secretary";
+    case LJ_ROLE_VIEWER:
+      return "viewer";
+    case LJ_ROLE_NONE:
+    default:
+      return "none";
+    }
+}
+
+gboolean
+lj_role_from_string (const char *text, LjRole *role)
+{
+  static const LjRole roles[] = { LJ_ROLE_ADMIN, LJ_ROLE_SECRETARY, LJ_ROLE_VIEWER };
+
+  for (guint i = 0; text && i < G_N_ELEMENTS (roles); i++)
+    if (strcmp (text, lj_role_to_string (roles[i])) == 0)
+      {
+        *role = roles[i];
+        return TRUE;
+      }
+  return FALSE;
 }
 
 void
@@ -333,4 +517,24 @@ GPtrArray *
 lj_request_get_response_headers (LjRequest *req)
 {
   return req->response_headers;
+}
+
+/* ---- SQL for handlers (lj-sql.h) ---- */
+
+LjStmt *
+lj_request_prepare (LjRequest *req, const char *sql, GError **error)
+{
+  return lj_store_prepare (req->store, sql, error);
+}
+
+sqlite3_stmt *
+lj_stmt_get (LjStmt *st)
+{
+  return st->stmt;
+}
+
+gint64
+lj_request_last_insert_id (LjRequest *req)
+{
+  return sqlite3_last_insert_rowid (lj_store_get_db (req->store));
 }

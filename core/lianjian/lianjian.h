@@ -8,5 +8,8 @@
 #include <lianjian/lj-request.h>
 #include <lianjian/lj-resource.h>
 #include <lianjian/lj-app.h>
+#include <lianjian/lj-clock.h>
+#include <lianjian/lj-sql.h>
+#include <lianjian/lj-plugin.h>
 
 #undef __LIANJIAN_H_INSIDE__

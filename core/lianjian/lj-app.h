@@ -46,6 +46,10 @@ LJ_AVAILABLE_IN_1_0
 void     lj_route_add_query_param (LjRoute *route, const char *name, const char *json_type, const char *description);
 LJ_AVAILABLE_IN_1_0
 void     lj_route_set_request_schema (LjRoute *route, const char *schema_json);
+/* Who may call the route.  Default: every signed-in role for GET, admins
+ * and secretaries otherwise (handlers check the secretary's scope). */
+LJ_AVAILABLE_IN_1_0
+void     lj_route_set_roles (LjRoute *route, LjRoles roles);
 LJ_AVAILABLE_IN_1_0
 void     lj_route_add_response (LjRoute *route, guint status, const char *description, const char *schema_json);
 
@@ -55,5 +59,24 @@ LJ_AVAILABLE_IN_1_0
 LjResource *lj_app_get_resource (LjApp *app, const char *name);
 LJ_AVAILABLE_IN_1_0
 void     lj_app_add_check (LjApp *app, const char *name, LjCheckFunc func);
+
+/**
+ * lj_resource_respond_record:
+ * Answers @req with record @id of @resource as the generated GET route
+ * would (ETag, private fields only for callers allowed to see them).
+ */
+LJ_AVAILABLE_IN_1_0
+gboolean lj_resource_respond_record (LjResource *resource, LjRequest *req, gint64 id, guint status,
+                                     GError **error);
+/**
+ * lj_resource_load:
+ * Returns: (transfer full) (nullable): record @id with every field, or NULL
+ * with a 404 error when it does not exist or the caller may not see it.
+ */
+LJ_AVAILABLE_IN_1_0
+JsonObject *lj_resource_load (LjResource *resource, LjRequest *req, gint64 id, GError **error);
+/* Returns: (transfer none) (nullable): a registered resource by full name. */
+LJ_AVAILABLE_IN_1_0
+LjResource *lj_request_get_resource (LjRequest *req, const char *name);
 
 G_END_DECLS

@@ -3,9 +3,81 @@
  * with ETag/If-Match, version bumps, link tables, and the 409 that names
  * what still refers to a record about to be deleted. */
 #include "lj-resource-private.h"
+#include "app/lj-audit.h"
 #include "http/lj-request-private.h"
 
 #include <string.h>
+
+/**
+ * lj_resource_check_write_scope:
+ * Whether the caller may change record @id: admins always (unless it is
+ * hidden from them, which declarations do not do); secretaries when the
+ * record's owner is in their scope, and the resource is not admin-only;
+ * viewers never.  404 when the record is not there for the caller.
+ */
+gboolean
+lj_resource_check_write_scope (LjResource *r, LjRequest *req, gint64 id, GError **error)
+{
+  LjRole role = lj_request_get_role (req);
+  g_autofree char *sql = NULL;
+  g_autoptr (LjStmt) st = NULL;
+  int rc;
+
+  sql = g_strdup_printf ("SELECT %s FROM %s t WHERE t.id = ?%s%s%s", r->scope_sql ? r->scope_sql : "0", r->table,
+                         r->visible_sql ? " AND (" : "", r->visible_sql ? r->visible_sql : "",
+                         r->visible_sql ? ")" : "");
+  if ((st = lj_store_prepare (lj_request_get_store (req), sql, error)) == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st->stmt, 1, id);
+  if ((rc = lj_stmt_step (st, error)) < 0)
+    return FALSE;
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_NOT_FOUND, "no %s %" G_GINT64_FORMAT, r->title, id);
+      return FALSE;
+    }
+  if (role == LJ_ROLE_ADMIN)
+    return TRUE;
+  if (role != LJ_ROLE_SECRETARY || r->write_roles != NULL)
+    {
+      g_set_error (error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_FORBIDDEN, "only admins may change %s", r->name);
+      return FALSE;
+    }
+  if (sqlite3_column_int (st->stmt, 0) == 0)
+    {
+      g_set_error (error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_FORBIDDEN,
+                   "%s %" G_GINT64_FORMAT " belongs to an organisation outside yours", r->title, id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Runs the validate hooks of `<singular>.<verb>` and queues its
+ * after-commit hooks, then appends the audit row of the changed fields. */
+static gboolean
+record_write (LjResource *r, LjRequest *req, const char *verb, gint64 id, JsonObject *before, JsonObject *after,
+              GError **error)
+{
+  LjApp *app = lj_request_get_app (req);
+  g_autofree char *name = g_strdup_printf ("%s.%s", r->event_prefix, verb);
+  g_autoptr (LjEvent) event = lj_event_new (name, r->name, id, before, after, NULL);
+  g_autoptr (JsonObject) changed_before = NULL;
+  g_autoptr (JsonObject) changed_after = NULL;
+  static const char *const actions[] = { "created", "create", "updated", "update", "deleted", "delete" };
+  const char *action = verb;
+
+  if (!lj_app_run_hooks (app, req, LJ_HOOK_VALIDATE, event, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i += 2)
+    if (strcmp (verb, actions[i]) == 0)
+      action = actions[i + 1];
+  if (after)
+    lj_audit_diff (before, after, &changed_before, &changed_after);
+  if (!lj_request_audit (req, action, r->name, id, after ? changed_before : before, changed_after, error))
+    return FALSE;
+  lj_request_queue_after_commit (req, g_steal_pointer (&event));
+  return TRUE;
+}
 
 static gboolean
 respond_record (LjResource *r, LjRequest *req, gint64 id, guint status, GError **error)
@@ -192,14 +264,26 @@ handle_create (LjRequest *req, gpointer user_data, GError **error)
   JsonObject *input = lj_request_get_json_object (req, error);
   g_autoptr (JsonObject) clean = NULL;
   g_autofree char *location = NULL;
+  g_autoptr (JsonObject) after = NULL;
   gint64 id = 0;
 
+  if (lj_request_get_role (req) != LJ_ROLE_ADMIN && (lj_request_get_role (req) != LJ_ROLE_SECRETARY ||
+                                                     r->write_roles || r->scope_sql == NULL))
+    {
+      g_set_error (error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_FORBIDDEN, "only admins may create %s", r->name);
+      return FALSE;
+    }
   if (input == NULL)
     return FALSE;
   clean = lj_resource_validate_input (r, req, input, 0, TRUE, error);
   if (clean == NULL || !run_validate_hook (r, req, 0, clean, NULL, error))
     return FALSE;
   if (!insert_record (r, lj_request_get_store (req), clean, &id, error))
+    return FALSE;
+  if (lj_request_get_role (req) != LJ_ROLE_ADMIN && !lj_resource_check_write_scope (r, req, id, error))
+    return FALSE;
+  after = lj_resource_load_current (r, req, id, NULL, error);
+  if (after == NULL || !record_write (r, req, "created", id, NULL, after, error))
     return FALSE;
   location = g_strdup_printf ("/api/v1/%s/%" G_GINT64_FORMAT, r->name, id);
   lj_request_set_response_header (req, "Location", location);
@@ -243,11 +327,14 @@ handle_patch (LjRequest *req, gpointer user_data, GError **error)
   LjResource *r = user_data;
   gint64 id = lj_request_get_path_id (req, "id");
   gint64 version = 0;
-  g_autoptr (JsonObject) current = lj_resource_load_current (r, req, id, &version, error);
+  g_autoptr (JsonObject) current = NULL;
   g_autoptr (JsonObject) clean = NULL;
+  g_autoptr (JsonObject) after = NULL;
   JsonObject *input;
 
-  if (current == NULL || !check_if_match (req, version, error))
+  if (!lj_resource_check_write_scope (r, req, id, error) ||
+      (current = lj_resource_load_current (r, req, id, &version, error)) == NULL ||
+      !check_if_match (req, version, error))
     return FALSE;
   if ((input = lj_request_get_json_object (req, error)) == NULL)
     return FALSE;
@@ -255,6 +342,13 @@ handle_patch (LjRequest *req, gpointer user_data, GError **error)
   if (clean == NULL || !run_validate_hook (r, req, id, clean, current, error))
     return FALSE;
   if (json_object_get_size (clean) > 0 && !update_record (r, lj_request_get_store (req), id, clean, error))
+    return FALSE;
+  /* The record after the change must still be the caller's: a secretary
+   * cannot move a member out of their subtree. */
+  if (lj_request_get_role (req) != LJ_ROLE_ADMIN && !lj_resource_check_write_scope (r, req, id, error))
+    return FALSE;
+  if ((after = lj_resource_load_current (r, req, id, NULL, error)) == NULL ||
+      !record_write (r, req, "updated", id, current, after, error))
     return FALSE;
   return respond_record (r, req, id, 200, error);
 }
@@ -333,12 +427,14 @@ handle_delete (LjRequest *req, gpointer user_data, GError **error)
   LjResource *r = user_data;
   gint64 id = lj_request_get_path_id (req, "id");
   gint64 version = 0;
-  g_autoptr (JsonObject) current = lj_resource_load_current (r, req, id, &version, error);
+  g_autoptr (JsonObject) current = NULL;
   g_autoptr (GString) referrers = g_string_new (NULL);
   g_autofree char *sql = NULL;
   g_autoptr (LjStmt) st = NULL;
 
-  if (current == NULL || !check_if_match (req, version, error))
+  if (!lj_resource_check_write_scope (r, req, id, error) ||
+      (current = lj_resource_load_current (r, req, id, &version, error)) == NULL ||
+      !check_if_match (req, version, error))
     return FALSE;
   if (!find_referrers (r->app, r, id, referrers, error))
     return FALSE;
@@ -352,14 +448,32 @@ handle_delete (LjRequest *req, gpointer user_data, GError **error)
   if ((st = lj_store_prepare (lj_request_get_store (req), sql, error)) == NULL)
     return FALSE;
   sqlite3_bind_int64 (st->stmt, 1, id);
-  if (!lj_stmt_step_done (st, error))
+  if (!lj_stmt_step_done (st, error) || !record_write (r, req, "deleted", id, current, NULL, error))
     return FALSE;
   lj_request_set_status (req, 204);
   return TRUE;
 }
 
-void
-lj_resource_add_routes (LjResource *r, LjApp *app)
+gboolean
+lj_resource_respond_record (LjResource *r, LjRequest *req, gint64 id, guint status, GError **error)
+{
+  return respond_record (r, req, id, status, error);
+}
+
+JsonObject *
+lj_resource_load (LjResource *r, LjRequest *req, gint64 id, GError **error)
+{
+  return lj_resource_load_current (r, req, id, NULL, error);
+}
+
+LjResource *
+lj_request_get_resource (LjRequest *req, const char *name)
+{
+  return lj_app_get_resource (lj_request_get_app (req), name);
+}
+
+gboolean
+lj_resource_add_routes (LjResource *r, LjApp *app, const char *owner, GError **error)
 {
   g_autofree char *collection = g_strdup_printf ("/api/v1/%s", r->name);
   g_autofree char *item = g_strdup_printf ("/api/v1/%s/{id}", r->name);
@@ -379,9 +493,13 @@ lj_resource_add_routes (LjResource *r, LjApp *app)
 
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     {
-      LjRoute *route = lj_app_add_route (app, routes[i].method, routes[i].path, routes[i].func, r);
+      LjRoute *route = lj_app_add_route_owned (app, owner, routes[i].method, routes[i].path, routes[i].func, r,
+                                               error);
+      if (route == NULL)
+        return FALSE;
       lj_route_set_summary (route, r->name, routes[i].summary);
       route->resource = r;
       route->operation = routes[i].op;
     }
+  return TRUE;
 }

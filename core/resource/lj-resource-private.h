@@ -89,19 +89,34 @@ struct _LjResource {
   gpointer     validate_data;
   GDestroyNotify validate_destroy;
   LjApp       *app;
+  char        *plugin;        /* the owning plugin, or NULL for the core */
+  char        *short_name;    /* x-lj-name as declared */
+  char        *event_prefix;  /* `enterprise`, `problem-board.problem` */
+  char        *write_roles;   /* x-lj-write: "admin" makes it admin-only */
+  char        *visible_sql;   /* x-lj-visible: who may see a record, SQL over t */
+  char        *scope_sql;     /* derived: lj_in_scope over the owner, SQL over t */
   char        *select_list;   /* columns for list pages */
   char        *select_detail; /* columns for one record */
 };
 
-/* The four columns every record has, first in every select list. */
-#define LJ_RESOURCE_SYSTEM_COLUMNS 4
+/* The columns first in every select list: id, version, created_at,
+ * updated_at, and whether the caller's scope holds the record. */
+#define LJ_RESOURCE_SYSTEM_COLUMNS 5
 
 gboolean    lj_resource_bind (LjResource *resource, LjApp *app, GError **error);
 gboolean    lj_resource_resolve_refs (LjResource *resource, LjApp *app, GError **error);
-void        lj_resource_add_routes (LjResource *resource, LjApp *app);
+gboolean    lj_resource_probe (LjResource *resource, LjStore *store, GError **error);
+gboolean    lj_resource_add_routes (LjResource *resource, LjApp *app, const char *owner, GError **error);
+/* Makes @resource a plugin's: `<plugin>/<x-lj-name>`, table prefix checked. */
+gboolean    lj_resource_set_plugin (LjResource *resource, const char *plugin, GError **error);
 LjField    *lj_resource_get_field (LjResource *resource, const char *name);
 gboolean    lj_field_is_stored (const LjField *field);
 gboolean    lj_resource_is_system_field (const char *name);
+/* `enterprise.created`-style event names start with this. */
+const char *lj_resource_get_event_prefix (LjResource *resource);
+/* Whether the caller may write record @id (exists, visible, in scope):
+ * FALSE with 404 when not visible, 403 when visible but out of scope. */
+gboolean    lj_resource_check_write_scope (LjResource *resource, LjRequest *req, gint64 id, GError **error);
 
 /* lj-resource-validate.c */
 JsonObject *lj_resource_validate_input (LjResource *resource, LjRequest *req, JsonObject *input,

@@ -107,6 +107,11 @@ parse_filter (LjListQuery *q, LjRequest *req, const char *name, const char *text
   LjField *f = lj_resource_get_field (q->r, name);
   JsonNode *value;
 
+  if (f && f->filterable && f->is_private && lj_request_get_role (req) != LJ_ROLE_ADMIN)
+    {
+      lj_request_add_field_error (req, name, "is private: only admins may filter by it");
+      return;
+    }
   if (f && f->filterable)
     {
       g_autofree char *sql = g_strdup_printf ("t.%s = ?", f->name);
@@ -163,6 +168,15 @@ parse_sort (LjListQuery *q, LjRequest *req)
       name = "id";
     }
   f = lj_resource_get_field (q->r, name);
+  if (f && f->is_private && lj_request_get_role (req) != LJ_ROLE_ADMIN)
+    {
+      lj_request_add_field_error (req, "sort", "\"%s\" is private: only admins may sort by it", name);
+      f = NULL;
+      name = "id";
+      g_free (q->sort_spec);
+      q->sort_spec = g_strdup ("id");
+      q->desc = FALSE;
+    }
   q->sort_type = f ? f->type : (strcmp (name, "id") == 0 || strcmp (name, "version") == 0)
                  ? LJ_FIELD_INTEGER : LJ_FIELD_STRING;
   /* Keyset paging needs a total order without NULLs: an optional column
@@ -324,6 +338,8 @@ lj_list_query_parse (LjResource *resource, LjRequest *req, GError **error)
   parse_sort (q, req);
   parse_cursor (q, req);
   parse_q (q, req);
+  if (resource->visible_sql)
+    g_string_append_printf (q->where, " AND (%s)", resource->visible_sql);
   /* Sorted, so the errors come in a stable order. */
   keys = g_list_sort (g_hash_table_get_keys (lj_request_get_query_table (req)), (GCompareFunc) strcmp);
   for (GList *l = keys; l; l = l->next)

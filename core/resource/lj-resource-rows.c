@@ -64,6 +64,7 @@ write_row (LjResource *r, sqlite3_stmt *stmt, LjRowsFlags flags)
 {
   LjJsonWriter *w = lj_json_writer_new ();
   int col = LJ_RESOURCE_SYSTEM_COLUMNS;
+  gboolean show_private = (flags & LJ_ROWS_PRIVATE) || sqlite3_column_int (stmt, 4) != 0;
 
   lj_json_writer_begin_object (w);
   lj_json_writer_member_int (w, "id", sqlite3_column_int64 (stmt, 0));
@@ -73,7 +74,7 @@ write_row (LjResource *r, sqlite3_stmt *stmt, LjRowsFlags flags)
 
       if (!field_in_select (f, flags))
         continue;
-      if (!f->is_private || (flags & LJ_ROWS_PRIVATE))
+      if (!f->is_private || show_private)
         {
           lj_json_writer_key (w, f->name);
           write_column (w, f->type, stmt, col);
@@ -239,7 +240,9 @@ lj_resource_read_record (LjResource *r, LjRequest *req, gint64 id, LjRowsFlags f
                          gint64 *version, GError **error)
 {
   LjStore *store = lj_request_get_store (req);
-  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM %s t WHERE t.id = ?", r->select_detail, r->table);
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM %s t WHERE t.id = ?%s%s%s", r->select_detail, r->table,
+                                          r->visible_sql ? " AND (" : "", r->visible_sql ? r->visible_sql : "",
+                                          r->visible_sql ? ")" : "");
   g_autoptr (LjStmt) st = lj_store_prepare (store, sql, error);
   g_autoptr (LjJsonWriter) w = lj_json_writer_new ();
   LjRowsResult res;

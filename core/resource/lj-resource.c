@@ -266,8 +266,26 @@ parse_resource_hints (LjResource *r, JsonObject *root, GError **error)
   JsonArray *refs = json_object_has_member (root, "x-lj-referenced-by")
     ? json_object_get_array_member (root, "x-lj-referenced-by") : NULL;
 
+  const char *owner_any = member_string (root, "x-lj-owner-any");
+  const char *write = member_string (root, "x-lj-write");
+
   r->sortable = member_strv (root, "x-lj-sort");
   r->owner_sql = g_strdup (member_string (root, "x-lj-owner"));
+  r->visible_sql = g_strdup (member_string (root, "x-lj-visible"));
+  r->event_prefix = g_strdup (member_string (root, "x-lj-singular"));
+  if (r->event_prefix == NULL)
+    r->event_prefix = g_strdup (r->name);
+  if (write && strcmp (write, "admin") != 0)
+    return declaration_error (error, r->name, "x-lj-write", "the only value is \"admin\"");
+  r->write_roles = g_strdup (write);
+  if (r->owner_sql && owner_any)
+    return declaration_error (error, r->name, "x-lj-owner", "declare x-lj-owner or x-lj-owner-any, not both");
+  /* Scope as one SQL expression over t: the owner, or any of the owners
+   * (a query whose column is org_id), is in the caller's scope. */
+  if (r->owner_sql)
+    r->scope_sql = g_strdup_printf ("lj_in_scope(%s)", r->owner_sql);
+  else if (owner_any)
+    r->scope_sql = g_strdup_printf ("EXISTS (SELECT 1 FROM (%s) o WHERE lj_in_scope(o.org_id))", owner_any);
   if (search)
     {
       r->search_table = g_strdup (member_string (search, "table"));
@@ -387,6 +405,12 @@ lj_resource_unref (LjResource *r)
   g_strfreev (r->search_fields);
   g_clear_pointer (&r->filters, g_ptr_array_unref);
   g_free (r->owner_sql);
+  g_free (r->visible_sql);
+  g_free (r->scope_sql);
+  g_free (r->write_roles);
+  g_free (r->event_prefix);
+  g_free (r->plugin);
+  g_free (r->short_name);
   g_clear_pointer (&r->referenced_by, g_ptr_array_unref);
   g_clear_pointer (&r->doc, json_node_unref);
   g_free (r->select_list);
@@ -443,6 +467,10 @@ build_select (LjResource *r, gboolean detail)
 {
   GString *s = g_string_new ("t.id, t.version, t.created_at, t.updated_at");
 
+  /* The fifth system column: whether the caller's scope holds the record,
+   * which decides per row whether private fields are shown. */
+  g_string_append_printf (s, ", %s", r->scope_sql ? r->scope_sql : "0");
+
   for (guint i = 0; i < r->fields->len; i++)
     {
       LjField *f = r->fields->pdata[i];
@@ -457,6 +485,8 @@ build_select (LjResource *r, gboolean detail)
   return g_string_free (s, FALSE);
 }
 
+static LjResource *lookup_ref (LjResource *r, LjApp *app, const char *ref);
+
 static gboolean
 bind_field (LjResource *r, LjField *f, LjApp *app, GError **error)
 {
@@ -465,7 +495,7 @@ bind_field (LjResource *r, LjField *f, LjApp *app, GError **error)
       /* Resources may refer to each other in a cycle (chains and
        * enterprises), so a reference may resolve only once all are in:
        * lj_resource_resolve_refs () checks that after registration. */
-      f->ref_resource = g_strcmp0 (f->ref, r->name) == 0 ? r : lj_app_get_resource (app, f->ref);
+      f->ref_resource = g_strcmp0 (f->ref, r->name) == 0 ? r : lookup_ref (r, app, f->ref);
     }
   if (f->check && (f->check_func = lj_app_get_check (app, f->check)) == NULL)
     return declaration_error (error, r->name, f->name, "x-lj-check names an unknown check");
@@ -514,7 +544,15 @@ lj_resource_bind (LjResource *r, LjApp *app, GError **error)
   g_free (r->select_detail);
   r->select_list = build_select (r, FALSE);
   r->select_detail = build_select (r, TRUE);
-  if (!probe_sql (r, app->store, error))
+  /* A plugin's tables exist only after its migrations: the host probes
+   * its resources then (lj_app_probe_resources). */
+  return r->plugin != NULL || lj_resource_probe (r, app->store, error);
+}
+
+gboolean
+lj_resource_probe (LjResource *r, LjStore *store, GError **error)
+{
+  if (!probe_sql (r, store, error))
     {
       g_prefix_error (error, "resource %s does not match the database schema: ", r->name);
       return FALSE;
@@ -522,10 +560,73 @@ lj_resource_bind (LjResource *r, LjApp *app, GError **error)
   return TRUE;
 }
 
+/* Probes every resource @owner registered, once its migrations ran. */
+gboolean
+lj_app_probe_resources (LjApp *app, const char *owner, GError **error)
+{
+  for (guint i = 0; i < app->resource_list->len; i++)
+    {
+      LjResource *r = app->resource_list->pdata[i];
+
+      if (g_strcmp0 (r->plugin, owner) == 0 && !lj_resource_probe (r, app->store, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * lj_resource_set_plugin:
+ * Makes @r a plugin's: its name becomes `<plugin>/<x-lj-name>`, its events
+ * `<plugin>.<singular>.…`, and its table must carry the plugin's prefix.
+ */
+gboolean
+lj_resource_set_plugin (LjResource *r, const char *plugin, GError **error)
+{
+  g_autofree char *prefix = g_strdup_printf ("%s_", plugin);
+  char *old_prefix;
+
+  g_strdelimit (prefix, "-", '_');
+  if (r->plugin != NULL)
+    return declaration_error (error, r->name, "x-lj-name", "is already registered by a plugin");
+  if (!g_str_has_prefix (r->table, prefix))
+    {
+      g_set_error (error, LJ_PLUGIN_ERROR, LJ_PLUGIN_ERROR_INVALID,
+                   "resource %s: table %s must start with the plugin's prefix %s", r->name, r->table, prefix);
+      return FALSE;
+    }
+  r->plugin = g_strdup (plugin);
+  r->short_name = r->name;
+  r->name = g_strdup_printf ("%s/%s", plugin, r->short_name);
+  old_prefix = r->event_prefix;
+  r->event_prefix = g_strdup_printf ("%s.%s", plugin, old_prefix);
+  g_free (old_prefix);
+  return TRUE;
+}
+
+const char *
+lj_resource_get_event_prefix (LjResource *r)
+{
+  return r->event_prefix;
+}
+
+/* A plugin's reference without a slash means its own resource first. */
+static LjResource *
+lookup_ref (LjResource *r, LjApp *app, const char *ref)
+{
+  LjResource *found = NULL;
+
+  if (r->plugin && strchr (ref, '/') == NULL)
+    {
+      g_autofree char *own = g_strdup_printf ("%s/%s", r->plugin, ref);
+      found = g_strcmp0 (own, r->name) == 0 ? r : lj_app_get_resource (app, own);
+    }
+  return found ? found : lj_app_get_resource (app, ref);
+}
+
 static gboolean
 resolve_field (LjResource *r, LjField *f, LjApp *app, GError **error)
 {
-  if (f->ref && f->ref_resource == NULL && (f->ref_resource = lj_app_get_resource (app, f->ref)) == NULL)
+  if (f->ref && f->ref_resource == NULL && (f->ref_resource = lookup_ref (r, app, f->ref)) == NULL)
     return declaration_error (error, r->name, f->name, "x-lj-ref names a resource that is not registered");
   if (f->item && !resolve_field (r, f->item, app, error))
     return FALSE;

@@ -335,13 +335,11 @@ lj_store_in_transaction (LjStore *store)
 gint64
 lj_store_now_seconds (void)
 {
-  return g_get_real_time () / G_USEC_PER_SEC;
+  return lj_clock_now_seconds ();
 }
 
 char *
 lj_store_timestamp_now (void)
 {
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-
-  return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  return lj_clock_now_timestamp ();
 }

@@ -8,6 +8,7 @@
 
 #include <glib.h>
 #include <sqlite3.h>
+#include "lianjian/lianjian.h"
 
 G_BEGIN_DECLS
 
@@ -41,7 +42,6 @@ typedef struct _LjStore LjStore;
 /* A cached prepared statement, borrowed until released.  Use with
  * g_autoptr (LjStmt) so it is always reset, which also ends the read it
  * holds (an un-reset statement would block WAL checkpoints). */
-typedef struct _LjStmt LjStmt;
 struct _LjStmt {
   sqlite3_stmt *stmt;
   /*< private >*/
@@ -62,9 +62,6 @@ sqlite3      *lj_store_get_db (LjStore *store);
 const char   *lj_store_get_path (LjStore *store);
 
 LjStmt       *lj_store_prepare (LjStore *store, const char *sql, GError **error);
-void          lj_stmt_release (LjStmt *st);
-gboolean      lj_stmt_step_done (LjStmt *st, GError **error);
-int           lj_stmt_step (LjStmt *st, GError **error);
 gboolean      lj_store_exec (LjStore *store, const char *sql, GError **error);
 
 gboolean      lj_store_begin (LjStore *store, LjStoreTxn mode, GError **error);
@@ -79,7 +76,6 @@ GPtrArray    *lj_store_list_schema (LjStore *store, GError **error);
 gint64        lj_store_now_seconds (void);
 char         *lj_store_timestamp_now (void);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LjStmt, lj_stmt_release)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LjStore, lj_store_free)
 
 G_END_DECLS

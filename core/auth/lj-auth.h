@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Accounts, passwords and tokens: who a request comes from.
+ *
+ * Contract with the dispatcher (core/app/lj-app.c): before any route runs,
+ * lj_auth_authenticate () reads `Authorization: Bearer lj_…`, finds the
+ * session or API token by its SHA-256, checks expiry (idle and absolute,
+ * on lj_clock), the user's state, and fills the request's principal with
+ * lj_request_set_principal ().  It writes nothing except, at most once a
+ * minute per session, its last-seen time. */
+#pragma once
+
+#include "lianjian/lianjian.h"
+#include "app/lj-app-private.h"
+
+G_BEGIN_DECLS
+
+#define LJ_AUTH_ERROR (lj_auth_error_quark ())
+GQuark lj_auth_error_quark (void);
+
+/* Session lifetimes and lockout, from [auth] in the configuration. */
+#define LJ_AUTH_DEFAULT_IDLE_TIMEOUT      (30 * 60)
+#define LJ_AUTH_DEFAULT_ABSOLUTE_TIMEOUT  (12 * 60 * 60)
+#define LJ_AUTH_DEFAULT_LOCKOUT_FAILURES  5
+#define LJ_AUTH_DEFAULT_LOCKOUT_SECONDS   (15 * 60)
+#define LJ_AUTH_PASSWORD_MIN 12
+#define LJ_AUTH_PASSWORD_MAX 1024
+
+/* Fills @req's principal from its Authorization header.  No header: the
+ * principal stays anonymous (LJ_ROLE_NONE) and TRUE is returned; the
+ * dispatcher refuses non-public routes.  A header that names no valid
+ * token: FALSE with LJ_HTTP_ERROR_UNAUTHORIZED. */
+gboolean  lj_auth_authenticate (LjApp *app, LjRequest *req, GError **error);
+
+/* Registers /auth/login, /auth/logout, /me, /me/password, /users… and
+ * /audit is not here (core/app/lj-audit.c). */
+void      lj_auth_add_routes (LjApp *app);
+
+/* Creates a user (password may be NULL: token-only account) and, when
+ * @token is not NULL, an API token named "initial" for it.  For the CLI,
+ * the demo and the test harness.  Runs its own write transaction. */
+gboolean  lj_auth_create_user (LjStore    *store,
+                               const char *username,
+                               const char *display_name,
+                               LjRole      role,
+                               gint64      org_id,
+                               const char *password,
+                               char      **token,
+                               gint64     *user_id,
+                               GError    **error);
+
+/* Tests only: use libsodium's cheapest Argon2id profile (OWASP minimum). */
+void      lj_auth_use_test_profile (void);
+
+G_END_DECLS
