@@ -11,6 +11,7 @@
 
 #include "lianjian/lianjian.h"
 #include "app/lj-app-private.h"
+#include "lj-auth-defaults.h"
 
 G_BEGIN_DECLS
 
@@ -18,10 +19,6 @@ G_BEGIN_DECLS
 GQuark lj_auth_error_quark (void);
 
 /* Session lifetimes and lockout, from [auth] in the configuration. */
-#define LJ_AUTH_DEFAULT_IDLE_TIMEOUT      (30 * 60)
-#define LJ_AUTH_DEFAULT_ABSOLUTE_TIMEOUT  (12 * 60 * 60)
-#define LJ_AUTH_DEFAULT_LOCKOUT_FAILURES  5
-#define LJ_AUTH_DEFAULT_LOCKOUT_SECONDS   (15 * 60)
 #define LJ_AUTH_PASSWORD_MIN 12
 #define LJ_AUTH_PASSWORD_MAX 1024
 
@@ -48,7 +45,17 @@ gboolean  lj_auth_create_user (LjStore    *store,
                                gint64     *user_id,
                                GError    **error);
 
-/* Tests only: use libsodium's cheapest Argon2id profile (OWASP minimum). */
+/* TRUE when at least one enabled user exists; FALSE with @error unset
+ * when none does (first run: say how to create the first admin). */
+gboolean  lj_auth_has_users (LjStore *store, GError **error);
+
+/* Applies [auth] from the configuration: idle_timeout, absolute_timeout,
+ * lockout_failures, lockout_seconds.  Call before serving. */
+void      lj_auth_configure (guint idle_timeout, guint absolute_timeout, guint lockout_failures,
+                             guint lockout_seconds);
+
+/* Tests only: use the OWASP-minimum Argon2id profile (t=2, 19 MiB)
+ * instead of libsodium's INTERACTIVE limits.  Call before any hashing. */
 void      lj_auth_use_test_profile (void);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 #include "lj-test-server.h"
 
 #include "app/lj-app-private.h"
+#include "auth/lj-auth.h"
 #include "domain/lj-core.h"
 #include "domain/lj-demo.h"
 #include "http/lj-server.h"
@@ -28,6 +29,9 @@ struct _LjTestServer {
   gboolean       ready;
   guint          port;
   SoupSession   *session;
+  LjTestServerSetupFunc setup_func;
+  gpointer       setup_data;
+  char          *admin_token;   /* sent by lj_test_request () */
 };
 
 static void
@@ -48,8 +52,18 @@ server_thread_body (LjTestServer *self)
   store = lj_store_open (config->db_path, config->sync, config->busy_timeout, &error);
   g_assert_no_error (error);
   g_assert_true (lj_core_migrate (store, &error));
+  /* Every test talks as an admin unless it says otherwise; the account is
+   * made once, before the server listens, and survives restarts. */
+  if (self->admin_token == NULL)
+    {
+      g_assert_true (lj_auth_create_user (store, "admin", "Test admin", LJ_ROLE_ADMIN, 0, NULL,
+                                          &self->admin_token, NULL, &error));
+      g_assert_no_error (error);
+    }
   app = lj_app_new (config, store);
   g_assert_true (lj_core_register (app, &error));
+  if (self->setup_func)
+    self->setup_func (app, store, self->setup_data);
   server = lj_server_new (app);
   g_assert_true (lj_server_listen (server, "127.0.0.1", 0, &error));
   g_mutex_lock (&self->lock);
@@ -111,7 +125,35 @@ lj_test_server_start (LjTestServerFlags flags, guint idle_timeout)
   g_assert_no_error (error);
   self->db_path = g_build_filename (self->dir, "park.db", NULL);
   self->flags = flags;
+  lj_auth_use_test_profile ();
   self->idle_timeout = idle_timeout;
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  if (flags & LJ_TEST_SERVER_DEMO)
+    load_demo (self);
+  start_thread (self);
+  self->session = soup_session_new_with_options ("timeout", 30, NULL);
+  return self;
+}
+
+/**
+ * lj_test_server_start_with_setup:
+ * Like lj_test_server_start (), calling @setup_func in the server thread
+ * after the core migrated and registered and before the server listens,
+ * on every start (restarts too: create tables with IF NOT EXISTS).
+ */
+LjTestServer *
+lj_test_server_start_with_setup (LjTestServerFlags flags, LjTestServerSetupFunc setup_func, gpointer user_data)
+{
+  LjTestServer *self = g_new0 (LjTestServer, 1);
+  g_autoptr (GError) error = NULL;
+
+  self->dir = g_dir_make_tmp ("lianjian-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  self->db_path = g_build_filename (self->dir, "park.db", NULL);
+  self->flags = flags;
+  self->setup_func = setup_func;
+  self->setup_data = user_data;
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   if (flags & LJ_TEST_SERVER_DEMO)
@@ -172,6 +214,7 @@ lj_test_server_free (LjTestServer *self)
   remove_dir (self->dir);
   g_free (self->dir);
   g_free (self->db_path);
+  g_free (self->admin_token);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   g_free (self);
@@ -208,19 +251,22 @@ send_message (LjTestServer *self, SoupMessage *msg)
   return resp;
 }
 
-LjTestResponse *
-lj_test_request (LjTestServer *self, const char *method, const char *path, const char *body, ...)
+static LjTestResponse *
+request_valist (LjTestServer *self, const char *token, const char *method, const char *path, const char *body,
+                va_list args)
 {
   g_autofree char *uri = g_strdup_printf ("http://127.0.0.1:%u%s", self->port, path);
   g_autoptr (SoupMessage) msg = soup_message_new (method, uri);
-  va_list args;
   const char *name;
 
   g_assert_nonnull (msg);
-  va_start (args, body);
+  if (token)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+    }
   while ((name = va_arg (args, const char *)))
     soup_message_headers_replace (soup_message_get_request_headers (msg), name, va_arg (args, const char *));
-  va_end (args);
   if (body)
     {
       g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
@@ -233,9 +279,59 @@ lj_test_request (LjTestServer *self, const char *method, const char *path, const
 }
 
 LjTestResponse *
+lj_test_request (LjTestServer *self, const char *method, const char *path, const char *body, ...)
+{
+  LjTestResponse *resp;
+  va_list args;
+
+  va_start (args, body);
+  resp = request_valist (self, self->admin_token, method, path, body, args);
+  va_end (args);
+  return resp;
+}
+
+LjTestResponse *
+lj_test_request_as (LjTestServer *self, const char *token, const char *method, const char *path,
+                    const char *body, ...)
+{
+  LjTestResponse *resp;
+  va_list args;
+
+  va_start (args, body);
+  resp = request_valist (self, token, method, path, body, args);
+  va_end (args);
+  return resp;
+}
+
+LjTestResponse *
 lj_test_get (LjTestServer *self, const char *path)
 {
   return lj_test_request (self, "GET", path, NULL, NULL);
+}
+
+const char *
+lj_test_server_get_admin_token (LjTestServer *self)
+{
+  return self->admin_token;
+}
+
+/* Opens the database beside the running server (WAL allows it) and makes
+ * a user there; returns an API token for them. */
+char *
+lj_test_server_create_user (LjTestServer *self, const char *username, const char *role, gint64 org_id,
+                            const char *password, gint64 *user_id)
+{
+  g_autoptr (LjStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  char *token = NULL;
+  LjRole r = LJ_ROLE_NONE;
+
+  g_assert_true (lj_role_from_string (role, &r));
+  store = lj_store_open (self->db_path, LJ_STORE_SYNC_NORMAL, 5000, &error);
+  g_assert_no_error (error);
+  g_assert_true (lj_auth_create_user (store, username, NULL, r, org_id, password, &token, user_id, &error));
+  g_assert_no_error (error);
+  return token;
 }
 
 void
@@ -251,6 +347,22 @@ lj_test_response_free (LjTestResponse *resp)
 
 char *
 lj_test_raw (LjTestServer *self, const char *data, gsize len)
+{
+  g_autoptr (GString) authed = g_string_new_len (data, len);
+  const char *eol = memchr (data, '\n', len);
+
+  /* As the admin, unless the bytes already say who is asking: the header
+   * goes right after the request line, where it changes no framing. */
+  if (eol && g_strstr_len (data, len, "Authorization:") == NULL && self->admin_token)
+    {
+      g_autofree char *header = g_strdup_printf ("Authorization: Bearer %s\r\n", self->admin_token);
+      g_string_insert (authed, eol - data + 1, header);
+    }
+  return lj_test_raw_as_is (self, authed->str, authed->len);
+}
+
+char *
+lj_test_raw_as_is (LjTestServer *self, const char *data, gsize len)
 {
   g_autoptr (GSocketClient) client = g_socket_client_new ();
   g_autoptr (GSocketConnection) conn = NULL;

@@ -26,6 +26,14 @@ typedef struct {
 
 /* Starts a server; idle_timeout in seconds (0: the default). */
 LjTestServer *lj_test_server_start (LjTestServerFlags flags, guint idle_timeout);
+/* Runs in the server thread after the core migrated and registered, before
+ * it listens: create test tables, register resources, machines, hooks.
+ * The types are the core's private ones (app/lj-app-private.h). */
+struct _LjApp;
+struct _LjStore;
+typedef void (*LjTestServerSetupFunc) (struct _LjApp *app, struct _LjStore *store, gpointer user_data);
+LjTestServer *lj_test_server_start_with_setup (LjTestServerFlags flags, LjTestServerSetupFunc setup_func,
+                                               gpointer user_data);
 /* Stops it; the database file stays until lj_test_server_free (). */
 void          lj_test_server_stop (LjTestServer *server);
 /* Starts it again on the same database (a restart). */
@@ -39,11 +47,24 @@ const char   *lj_test_server_get_db_path (LjTestServer *server);
 LjTestResponse *lj_test_request (LjTestServer *server, const char *method, const char *path,
                                  const char *body, ...) G_GNUC_NULL_TERMINATED;
 LjTestResponse *lj_test_get (LjTestServer *server, const char *path);
+/* As lj_test_request (), with @token (NULL: no Authorization header)
+ * instead of the admin token the harness made at start. */
+LjTestResponse *lj_test_request_as (LjTestServer *server, const char *token, const char *method, const char *path,
+                                    const char *body, ...) G_GNUC_NULL_TERMINATED;
+const char     *lj_test_server_get_admin_token (LjTestServer *server);
+/* Creates a user (role "admin", "secretary" or "viewer"; @org_id 0 for
+ * none; @password may be NULL) and returns (transfer full) an API token
+ * for them; their id in @user_id when not NULL. */
+char           *lj_test_server_create_user (LjTestServer *server, const char *username, const char *role,
+                                            gint64 org_id, const char *password, gint64 *user_id);
 void            lj_test_response_free (LjTestResponse *resp);
 
 /* Sends raw bytes on a fresh TCP connection and returns everything the
- * server sent until it closed or 2 s of silence. */
+ * server sent until it closed or 2 s of silence.  Adds the admin's
+ * Authorization header after the request line unless one is there. */
 char           *lj_test_raw (LjTestServer *server, const char *data, gsize len);
+/* The same, bytes exactly as given. */
+char           *lj_test_raw_as_is (LjTestServer *server, const char *data, gsize len);
 
 /* Conveniences over the parsed body. */
 JsonObject     *lj_test_object (LjTestResponse *resp);
