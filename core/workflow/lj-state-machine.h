@@ -23,4 +23,13 @@ gboolean lj_state_machine_add (LjApp       *app,
                                gssize       len,
                                GError     **error);
 
+/* Checks the machines @owner (a plugin, or NULL for the core) added
+ * against the database: the state column and its SQL default, the
+ * predicates' SQL.  The core's are checked when added; the plugin host
+ * calls this for a plugin after its migrations ran, next to
+ * lj_app_probe_resources (). */
+gboolean lj_state_machines_probe (LjApp       *app,
+                                  const char  *owner,
+                                  GError     **error);
+
 G_END_DECLS
