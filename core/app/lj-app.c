@@ -318,10 +318,18 @@ lj_request_run_transaction (LjRequest *req, gboolean write, LjTransactionFunc fu
   return ok;
 }
 
+static void
+respond_error (LjRequest *req, const GError *error)
+{
+  if (g_error_matches (error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_UNAUTHORIZED))
+    lj_request_set_response_header (req, "WWW-Authenticate", "Bearer realm=\"lianjian\"");
+  lj_problem_respond (req, error);
+}
+
 void
 lj_request_set_error (LjRequest *req, const GError *error)
 {
-  lj_problem_respond (req, error);
+  respond_error (req, error);
 }
 
 /* Authentication, then the route's roles: 401 for no or a bad token, 403
@@ -331,10 +339,19 @@ admit (LjApp *app, LjRoute *route, LjRequest *req, GError **error)
 {
   LjRole role;
 
+  /* A public route ignores a stale token: a client holding an expired
+   * one must still be able to sign in again. */
+  if (route->flags & LJ_ROUTE_FLAGS_PUBLIC)
+    {
+      g_autoptr (GError) ignored = NULL;
+      LjPrincipal anonymous = { 0 };
+
+      if (!lj_auth_authenticate (app, req, &ignored))
+        lj_request_set_principal (req, &anonymous);
+      return TRUE;
+    }
   if (!lj_auth_authenticate (app, req, error))
     return FALSE;
-  if (route->flags & LJ_ROUTE_FLAGS_PUBLIC)
-    return TRUE;
   role = lj_request_get_role (req);
   if (role == LJ_ROLE_NONE)
     {
@@ -349,14 +366,6 @@ admit (LjApp *app, LjRoute *route, LjRequest *req, GError **error)
       return FALSE;
     }
   return TRUE;
-}
-
-static void
-respond_error (LjRequest *req, const GError *error)
-{
-  if (g_error_matches (error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_UNAUTHORIZED))
-    lj_request_set_response_header (req, "WWW-Authenticate", "Bearer realm=\"lianjian\"");
-  lj_problem_respond (req, error);
 }
 
 /* Answers @req completely, unless the handler paused it: afterwards it

@@ -73,7 +73,8 @@ lj_audit_diff (JsonObject *before, JsonObject *after, JsonObject **changed_befor
       JsonNode *a = json_object_get_member (after, l->data);
       JsonNode *b = before ? json_object_get_member (before, l->data) : NULL;
 
-      if (b && json_node_equal (a, b))
+      /* version and updated_at change with every write: noise here. */
+      if ((b && json_node_equal (a, b)) || g_str_equal (l->data, "version") || g_str_equal (l->data, "updated_at"))
         continue;
       json_object_set_member (*changed_after, l->data, json_node_copy (a));
       json_object_set_member (*changed_before, l->data, b ? json_node_copy (b) : json_node_new (JSON_NODE_NULL));

@@ -100,6 +100,65 @@ check_secretary (LjRequest *req, gint64 id, JsonNode *secretary, GError **error)
 }
 
 static gboolean
+listed (JsonObject *record, gint64 enterprise)
+{
+  JsonArray *a = record && json_object_has_member (record, "enterprise_ids")
+    ? json_object_get_array_member (record, "enterprise_ids") : NULL;
+
+  for (guint i = 0; a && i < json_array_get_length (a); i++)
+    if (json_array_get_int_element (a, i) == enterprise)
+      return TRUE;
+  return FALSE;
+}
+
+/* Covering an enterprise makes its records the organisation's: a
+ * secretary may add enterprises their scope already covers, and blank
+ * spots that nobody covers (how a joint branch takes in small firms), but
+ * never one covered from outside their subtree. */
+static gboolean
+check_enterprises_in_scope (LjRequest *req, JsonObject *input, JsonObject *current, GError **error)
+{
+  LjResource *enterprises = lj_request_get_resource (req, "enterprises");
+  JsonArray *ids;
+
+  if (lj_request_get_role (req) == LJ_ROLE_ADMIN || !json_object_has_member (input, "enterprise_ids") ||
+      JSON_NODE_HOLDS_NULL (json_object_get_member (input, "enterprise_ids")))
+    return TRUE;
+  ids = json_object_get_array_member (input, "enterprise_ids");
+  for (guint i = 0; i < json_array_get_length (ids); i++)
+    {
+      gint64 e = json_array_get_int_element (ids, i);
+      g_autoptr (GError) local = NULL;
+
+      if (listed (current, e) || lj_resource_check_write_scope (enterprises, req, e, &local))
+        continue;
+      if (g_error_matches (local, LJ_HTTP_ERROR, LJ_HTTP_ERROR_FORBIDDEN))
+        {
+          gint64 covering = 0;
+
+          if (!query_int (lj_request_get_store (req),
+                          "SELECT count(*) FROM organization_enterprises WHERE enterprise_id = ?1", e, 0, &covering,
+                          error))
+            return FALSE;
+          if (covering == 0)
+            continue;
+        }
+      if (!g_error_matches (local, LJ_HTTP_ERROR, LJ_HTTP_ERROR_FORBIDDEN) &&
+          !g_error_matches (local, LJ_HTTP_ERROR, LJ_HTTP_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      /* Like any write to a record outside the caller's scope: 403. */
+      g_set_error (error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_FORBIDDEN, "enterprise_ids[%u]: enterprise %" G_GINT64_FORMAT
+                   " is not covered by your organisation or one below it; the park committee assigns enterprises",
+                   i, e);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
 validate_organization (LjResource *resource, LjRequest *req, gint64 id, JsonObject *input,
                        JsonObject *current, gpointer user_data, GError **error)
 {
@@ -107,6 +166,8 @@ validate_organization (LjResource *resource, LjRequest *req, gint64 id, JsonObje
   JsonNode *parent = lj_core_effective_value (input, current, "parent_id");
   gboolean root = kind && strcmp (json_node_get_string (kind), "working_committee") == 0;
 
+  if (!check_enterprises_in_scope (req, input, current, error))
+    return FALSE;
   if (kind && strcmp (json_node_get_string (kind), "chain_committee") == 0 &&
       lj_core_effective_value (input, current, "chain_id") == NULL)
     lj_request_add_field_error (req, "chain_id", "is required for a chain committee");

@@ -71,9 +71,12 @@ record_write (LjResource *r, LjRequest *req, const char *verb, gint64 id, JsonOb
   for (guint i = 0; i < G_N_ELEMENTS (actions); i += 2)
     if (strcmp (verb, actions[i]) == 0)
       action = actions[i + 1];
-  if (after)
+  /* create: the record as written; update: only what changed; delete:
+   * the record as it was. */
+  if (before && after)
     lj_audit_diff (before, after, &changed_before, &changed_after);
-  if (!lj_request_audit (req, action, r->name, id, after ? changed_before : before, changed_after, error))
+  if (!lj_request_audit (req, action, r->name, id, before && after ? changed_before : before,
+                         before && after ? changed_after : after, error))
     return FALSE;
   lj_request_queue_after_commit (req, g_steal_pointer (&event));
   return TRUE;

@@ -365,8 +365,11 @@ apply_create_rules (LjValidation *v, JsonObject *input, JsonObject *clean)
     {
       LjField *f = v->resource->fields->pdata[i];
 
-      /* A field sent with a bad value already has its error. */
-      if (f->read_only || json_object_has_member (input, f->name))
+      /* A field sent with a bad value already has its error; a stored
+       * read-only field starts at its default (a state machine's initial). */
+      if (f->read_only && !(lj_field_is_stored (f) && f->default_value))
+        continue;
+      if (!f->read_only && json_object_has_member (input, f->name))
         continue;
       if (f->default_value)
         json_object_set_member (clean, f->name, json_node_copy (f->default_value));

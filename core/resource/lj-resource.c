@@ -219,9 +219,13 @@ parse_field (const char *rname, const char *name, JsonObject *prop, gboolean req
       field_free (f);
       return NULL;
     }
-  if ((f->read_only && f->sql == NULL) || (f->type == LJ_FIELD_JSON && f->sql == NULL))
+  /* readOnly without x-lj-sql is a stored column clients cannot write (a
+   * state moved only by transitions); it needs its default on create. */
+  if ((f->read_only && f->sql == NULL && f->default_value == NULL && f->required) ||
+      (f->type == LJ_FIELD_JSON && f->sql == NULL))
     {
-      declaration_error (error, rname, name, "derived fields need x-lj-sql (and objects must be derived)");
+      declaration_error (error, rname, name, "derived fields need x-lj-sql, stored read-only ones a default "
+                         "(and objects must be derived)");
       field_free (f);
       return NULL;
     }
@@ -570,6 +574,22 @@ lj_app_probe_resources (LjApp *app, const char *owner, GError **error)
 
       if (g_strcmp0 (r->plugin, owner) == 0 && !lj_resource_probe (r, app->store, error))
         return FALSE;
+    }
+  /* Timeline sources too: one bad source would fail every timeline. */
+  for (guint i = 0; i < app->timeline_sources->len; i++)
+    {
+      LjTimelineSource *t = app->timeline_sources->pdata[i];
+      g_autofree char *sql = NULL;
+      g_autoptr (LjStmt) st = NULL;
+
+      if (g_strcmp0 (t->owner, owner) != 0)
+        continue;
+      sql = g_strdup_printf ("SELECT at, kind, title, resource, record_id, detail FROM (%s)", t->sql);
+      if ((st = lj_store_prepare (app->store, sql, error)) == NULL)
+        {
+          g_prefix_error (error, "timeline source of %s: ", owner ? owner : "the core");
+          return FALSE;
+        }
     }
   return TRUE;
 }
