@@ -5,6 +5,10 @@
 #include "domain/lj-core.h"
 #include "domain/lj-demo.h"
 #include "http/lj-server.h"
+#include "auth/lj-auth.h"
+#include "plugin/lj-plugin-private.h"
+#include "cli/lj-cmd-user.h"
+#include "cli/lj-cmd-plugins.h"
 
 #include <glib-unix.h>
 #include <locale.h>
@@ -94,6 +98,28 @@ raise_fd_limit (void)
     }
 }
 
+/* With --demo: the demo accounts and fresh tokens.  Without: a server
+ * nobody can sign in to says how to create the first admin. */
+static gboolean
+announce_accounts (LjOptions *o, LjStore *store, GError **error)
+{
+  gboolean has_users = FALSE;
+  g_autoptr (GError) local = NULL;
+
+  if (o->demo)
+    return lj_demo_accounts_ensure (store, error);
+  has_users = lj_auth_has_users (store, &local);
+  if (local)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (!has_users)
+    g_print ("No accounts yet. Create the first admin (it prints an API token):\n"
+             "  lianjian user add NAME --role admin --db %s\n", lj_store_get_path (store));
+  return TRUE;
+}
+
 static int
 cmd_serve (LjOptions *o, GError **error)
 {
@@ -112,7 +138,7 @@ cmd_serve (LjOptions *o, GError **error)
       g_print ("Loaded the demo park into %s\n", config->db_path);
     }
   app = lj_app_new (config, store);
-  if (!lj_core_register (app, error))
+  if (!lj_core_register (app, error) || !lj_plugins_load_all (app, error) || !announce_accounts (o, store, error))
     return 1;
   raise_fd_limit ();
   server = lj_server_new (app);
@@ -124,6 +150,7 @@ cmd_serve (LjOptions *o, GError **error)
   g_unix_signal_add (SIGINT, on_signal, loop);
   g_unix_signal_add (SIGTERM, on_signal, loop);
   g_main_loop_run (loop);
+  lj_plugins_stop_all (app);
   g_print ("Lianjian stopped\n");
   return 0;
 }
@@ -163,12 +190,17 @@ typedef struct {
   const char *summary;
   int (*run) (LjOptions *o, GError **error);
   gboolean takes_listen;
+  int (*run_args) (int argc, char **argv);   /* commands with subcommands parse their own options */
 } LjCommand;
 
 static const LjCommand commands[] = {
   { "serve", "Run the server (migrating the database first)", cmd_serve, TRUE },
   { "migrate", "Apply pending schema steps and print the schema versions", cmd_migrate, FALSE },
   { "demo", "Load the demo park into an empty database", cmd_demo, FALSE },
+  { "user", "Add, list or disable users (user add NAME --role ROLE prints an API token)", NULL, FALSE, lj_cmd_user },
+  { "token", "Revoke an API token (token revoke ID)", NULL, FALSE, lj_cmd_token },
+  { "plugins", "List, check or reset plugins (plugins list | check [PATH…] | reset NAME)", NULL, FALSE,
+    lj_cmd_plugins },
 };
 
 static int
@@ -235,7 +267,8 @@ main (int argc, char **argv)
     return usage (stdout);
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (argv[1], commands[i].name))
-      return run_command (&commands[i], argc - 1, argv + 1);
+      return commands[i].run_args ? commands[i].run_args (argc - 1, argv + 1)
+                                  : run_command (&commands[i], argc - 1, argv + 1);
   fprintf (stderr, "lianjian: unknown command \"%s\"\n\n", argv[1]);
   return usage (stderr);
 }

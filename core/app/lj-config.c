@@ -14,8 +14,13 @@ G_DEFINE_QUARK (lj-config-error-quark, lj_config_error)
 
 static const char *const known_keys[] = {
   "server.listen", "server.body_limit", "server.idle_timeout", "server.max_connections",
-  "server.log_requests", "store.path", "store.synchronous", "store.busy_timeout", NULL
+  "server.log_requests", "store.path", "store.synchronous", "store.busy_timeout", "plugins.dir",
+  "auth.idle_timeout", "auth.absolute_timeout", "auth.lockout_failures", "auth.lockout_seconds", NULL
 };
+
+/* `[plugin:<name>]` sections belong to the plugin host, which knows their
+ * keys only once the plugin has declared them. */
+#define LJ_CONFIG_PLUGIN_GROUP_PREFIX "plugin:"
 
 LjConfig *
 lj_config_new (void)
@@ -31,6 +36,11 @@ lj_config_new (void)
   config->db_path = g_strdup (LJ_CONFIG_DEFAULT_DB);
   config->sync = LJ_STORE_SYNC_FULL;
   config->busy_timeout = LJ_CONFIG_DEFAULT_BUSY_TIMEOUT;
+  config->plugin_sections = g_key_file_new ();
+  config->auth_idle_timeout = LJ_AUTH_DEFAULT_IDLE_TIMEOUT;
+  config->auth_absolute_timeout = LJ_AUTH_DEFAULT_ABSOLUTE_TIMEOUT;
+  config->auth_lockout_failures = LJ_AUTH_DEFAULT_LOCKOUT_FAILURES;
+  config->auth_lockout_seconds = LJ_AUTH_DEFAULT_LOCKOUT_SECONDS;
   return config;
 }
 
@@ -41,6 +51,8 @@ lj_config_free (LjConfig *config)
     return;
   g_free (config->listen_host);
   g_free (config->db_path);
+  g_strfreev (config->plugin_dirs);
+  g_clear_pointer (&config->plugin_sections, g_key_file_unref);
   g_free (config);
 }
 
@@ -81,6 +93,9 @@ check_known_keys (GKeyFile *kf, const char *path, GError **error)
   for (guint g = 0; groups[g]; g++)
     {
       g_auto (GStrv) keys = g_key_file_get_keys (kf, groups[g], NULL, NULL);
+
+      if (g_str_has_prefix (groups[g], LJ_CONFIG_PLUGIN_GROUP_PREFIX))
+        continue;
       for (guint k = 0; keys && keys[k]; k++)
         {
           g_autofree char *full = g_strconcat (groups[g], ".", keys[k], NULL);
@@ -144,6 +159,31 @@ load_server (LjConfig *config, GKeyFile *kf, GError **error)
   return TRUE;
 }
 
+/* Session lifetimes and the lockout, in seconds and attempts. */
+static gboolean
+load_auth (LjConfig *config, GKeyFile *kf, GError **error)
+{
+  guint64 idle = config->auth_idle_timeout, absolute = config->auth_absolute_timeout;
+  guint64 failures = config->auth_lockout_failures, lockout = config->auth_lockout_seconds;
+
+  if (!read_uint (kf, "auth", "idle_timeout", 60, 7 * 24 * 3600, &idle, error) ||
+      !read_uint (kf, "auth", "absolute_timeout", 60, 30 * 24 * 3600, &absolute, error) ||
+      !read_uint (kf, "auth", "lockout_failures", 1, 100, &failures, error) ||
+      !read_uint (kf, "auth", "lockout_seconds", 0, 24 * 3600, &lockout, error))
+    return FALSE;
+  if (absolute < idle)
+    {
+      g_set_error (error, LJ_CONFIG_ERROR, LJ_CONFIG_ERROR_INVALID,
+                   "[auth] absolute_timeout must not be shorter than idle_timeout");
+      return FALSE;
+    }
+  config->auth_idle_timeout = idle;
+  config->auth_absolute_timeout = absolute;
+  config->auth_lockout_failures = failures;
+  config->auth_lockout_seconds = lockout;
+  return TRUE;
+}
+
 static gboolean
 load_store (LjConfig *config, GKeyFile *kf, GError **error)
 {
@@ -176,6 +216,57 @@ load_store (LjConfig *config, GKeyFile *kf, GError **error)
   return TRUE;
 }
 
+/* `[plugins] dir` is a list (`a;b`); relative directories are taken from
+ * the config file's directory. */
+static gboolean
+load_plugins (LjConfig *config, GKeyFile *kf, const char *path, GError **error)
+{
+  g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
+  g_auto (GStrv) dirs = g_key_file_get_string_list (kf, "plugins", "dir", NULL, NULL);
+  g_autofree char *base = g_path_get_dirname (path);
+
+  if (dirs)
+    {
+      g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+
+      for (guint i = 0; dirs[i]; i++)
+        {
+          g_autofree char *dir = g_strdup (g_strstrip (dirs[i]));
+
+          if (*dir == '\0')
+            continue;
+          if (!g_path_is_absolute (dir))
+            {
+              char *abs = g_build_filename (base, dir, NULL);
+              g_free (dir);
+              dir = abs;
+            }
+          g_strv_builder_add (b, dir);
+        }
+      g_strfreev (config->plugin_dirs);
+      config->plugin_dirs = g_strv_builder_end (b);
+    }
+  for (guint g = 0; groups[g]; g++)
+    {
+      g_auto (GStrv) keys = NULL;
+
+      if (!g_str_has_prefix (groups[g], LJ_CONFIG_PLUGIN_GROUP_PREFIX))
+        continue;
+      if (groups[g][strlen (LJ_CONFIG_PLUGIN_GROUP_PREFIX)] == '\0')
+        {
+          g_set_error (error, LJ_CONFIG_ERROR, LJ_CONFIG_ERROR_INVALID, "[plugin:] needs a plugin name");
+          return FALSE;
+        }
+      keys = g_key_file_get_keys (kf, groups[g], NULL, NULL);
+      for (guint k = 0; keys && keys[k]; k++)
+        {
+          g_autofree char *value = g_key_file_get_value (kf, groups[g], keys[k], NULL);
+          g_key_file_set_value (config->plugin_sections, groups[g], keys[k], value ? value : "");
+        }
+    }
+  return TRUE;
+}
+
 gboolean
 lj_config_load_file (LjConfig *config, const char *path, GError **error)
 {
@@ -187,7 +278,8 @@ lj_config_load_file (LjConfig *config, const char *path, GError **error)
       g_set_error (error, LJ_CONFIG_ERROR, LJ_CONFIG_ERROR_READ, "cannot read config %s: %s", path, local->message);
       return FALSE;
     }
-  if (!check_known_keys (kf, path, error) || !load_server (config, kf, error) || !load_store (config, kf, error))
+  if (!check_known_keys (kf, path, error) || !load_server (config, kf, error) || !load_store (config, kf, error) ||
+      !load_auth (config, kf, error) || !load_plugins (config, kf, path, error))
     {
       g_prefix_error (error, "%s: ", path);
       return FALSE;
@@ -205,17 +297,14 @@ is_loopback (const char *host)
   return addr != NULL && g_inet_address_get_is_loopback (addr);
 }
 
-/* Accounts and roles are a later step; until they exist, a server that
- * anyone on the network could write to must not be possible. */
+/* Every route needs a bearer token, and the server speaks plain HTTP: on
+ * anything but loopback the tokens would cross the network in clear, so
+ * say so loudly (nginx with TLS in front is the supported way). */
 gboolean
 lj_config_check (LjConfig *config, GError **error)
 {
   if (!is_loopback (config->listen_host))
-    {
-      g_set_error (error, LJ_CONFIG_ERROR, LJ_CONFIG_ERROR_INVALID,
-                   "refusing to listen on %s: this version has no accounts yet, so it serves loopback only "
-                   "(127.0.0.1 or ::1); put nginx in front to publish it", config->listen_host);
-      return FALSE;
-    }
+    g_warning ("listening on %s without TLS: bearer tokens and passwords will cross the network in clear; "
+               "listen on 127.0.0.1 and publish through nginx with TLS (docs/operations.md)", config->listen_host);
   return TRUE;
 }

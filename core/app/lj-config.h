@@ -3,6 +3,7 @@
 
 #include <glib.h>
 #include "store/lj-store.h"
+#include "auth/lj-auth-defaults.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +33,16 @@ typedef struct {
   char        *db_path;
   LjStoreSync  sync;
   guint        busy_timeout;     /* milliseconds */
+  /* Plugins (core/plugin): `[plugins] dir`, a list; and every
+   * `[plugin:<name>]` section as written, checked by the plugin host once
+   * the plugin declared its keys. */
+  char       **plugin_dirs;
+  GKeyFile    *plugin_sections;
+  /* [auth], seconds and attempts (core/auth) */
+  guint        auth_idle_timeout;
+  guint        auth_absolute_timeout;
+  guint        auth_lockout_failures;
+  guint        auth_lockout_seconds;
 } LjConfig;
 
 LjConfig *lj_config_new (void);

@@ -181,6 +181,13 @@ count_attendance (LjStore *store, gint64 id, gint64 *count, GError **error)
   return TRUE;
 }
 
+/* Attendance is part of the activity: the same scope as changing it. */
+static gboolean
+may_change_activity (LjRequest *req, gint64 id, GError **error)
+{
+  return lj_resource_check_write_scope (lj_request_get_resource (req, "activities"), req, id, error);
+}
+
 static gboolean
 handle_add_attendance (LjRequest *req, gpointer user_data, GError **error)
 {
@@ -192,7 +199,7 @@ handle_add_attendance (LjRequest *req, gpointer user_data, GError **error)
   gint64 total = 0;
   gsize len;
 
-  if (!require_activity (req, id, error))
+  if (!require_activity (req, id, error) || !may_change_activity (req, id, error))
     return FALSE;
   ids = read_member_ids (req, error);
   if (error && *error)
@@ -204,6 +211,12 @@ handle_add_attendance (LjRequest *req, gpointer user_data, GError **error)
     }
   if (!insert_attendance (store, id, ids, &added, error) || !count_attendance (store, id, &total, error))
     return FALSE;
+  {
+    g_autoptr (JsonObject) after = json_object_new ();
+    json_object_set_array_member (after, "member_ids", json_array_ref (ids));
+    if (!lj_request_audit (req, "attendance.add", "activities", id, NULL, after, error))
+      return FALSE;
+  }
   lj_json_writer_begin_object (w);
   lj_json_writer_member_int (w, "added", added);
   lj_json_writer_member_int (w, "attendance_count", total);
@@ -223,7 +236,7 @@ handle_remove_attendance (LjRequest *req, gpointer user_data, GError **error)
   LjStore *store = lj_request_get_store (req);
   g_autoptr (LjStmt) st = NULL;
 
-  if (!require_activity (req, id, error))
+  if (!require_activity (req, id, error) || !may_change_activity (req, id, error))
     return FALSE;
   st = lj_store_prepare (store, "DELETE FROM activity_attendance WHERE activity_id = ? AND member_id = ?", error);
   if (st == NULL)
@@ -240,6 +253,12 @@ handle_remove_attendance (LjRequest *req, gpointer user_data, GError **error)
     }
   if (!touch_activity (store, id, error))
     return FALSE;
+  {
+    g_autoptr (JsonObject) before = json_object_new ();
+    json_object_set_int_member (before, "member_id", member);
+    if (!lj_request_audit (req, "attendance.remove", "activities", id, before, NULL, error))
+      return FALSE;
+  }
   lj_request_set_status (req, 204);
   return TRUE;
 }

@@ -92,6 +92,8 @@ lj_core_register (LjApp *app, GError **error)
   lj_activities_setup (app);
   lj_stats_add_routes (app);
   lj_health_add_routes (app);
+  lj_auth_configure (app->config->auth_idle_timeout, app->config->auth_absolute_timeout,
+                     app->config->auth_lockout_failures, app->config->auth_lockout_seconds);
   lj_auth_add_routes (app);
   lj_audit_add_routes (app);
   lj_timeline_add_routes (app);

@@ -45,6 +45,7 @@
 
 #include <glib.h>
 #include <sqlite3.h>
+#include "store/lj-store.h"
 
 G_BEGIN_DECLS
 
@@ -98,5 +99,8 @@ typedef enum {
 gboolean lj_demo_load (sqlite3  *db,
                        guint64   seed,
                        GError  **error);
+
+/* Creates the demo accounts if missing and prints a fresh token for each. */
+gboolean lj_demo_accounts_ensure (LjStore *store, GError **error);
 
 G_END_DECLS

@@ -208,6 +208,31 @@ parse_scope (LjRequest *req, LjStatsScope *s, char **from, char **to, GError **e
   return TRUE;
 }
 
+/* Each plugin's section, under its name, with the same period and chain. */
+static gboolean
+write_plugin_sections (LjStatsScope *s, LjRequest *req, LjJsonWriter *w, GError **error)
+{
+  LjApp *app = lj_request_get_app (req);
+  LjStatsQuery query = { s->from, s->to, s->chain_id };
+
+  for (guint i = 0; i < app->stats_sections->len; i++)
+    {
+      LjStatsSection *sec = app->stats_sections->pdata[i];
+      g_autoptr (JsonNode) node = sec->func (req, &query, sec->user_data, error);
+
+      if (node == NULL)
+        {
+          if (error && *error == NULL)
+            g_set_error (error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_INTERNAL, "stats section %s failed", sec->name);
+          g_prefix_error (error, "stats section %s: ", sec->name);
+          return FALSE;
+        }
+      lj_json_writer_key (w, sec->name);
+      lj_json_writer_node (w, node);
+    }
+  return TRUE;
+}
+
 static gboolean
 handle_overview (LjRequest *req, gpointer user_data, GError **error)
 {
@@ -226,7 +251,8 @@ handle_overview (LjRequest *req, gpointer user_data, GError **error)
     lj_json_writer_member_null (w, "chain_id");
   lj_json_writer_member_string (w, "from", from);
   lj_json_writer_member_string (w, "to", to);
-  if (!write_counts (&s, w, error) || !write_coverage (&s, w, error) || !write_activities (&s, w, error))
+  if (!write_counts (&s, w, error) || !write_coverage (&s, w, error) || !write_activities (&s, w, error) ||
+      !write_plugin_sections (&s, req, w, error))
     return FALSE;
   lj_json_writer_end_object (w);
   json = lj_json_writer_steal (g_steal_pointer (&w), &len);

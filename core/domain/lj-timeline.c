@@ -18,7 +18,7 @@
  * record_id, detail. */
 static const char *const core_sources[] = {
   "SELECT a.starts_at AS at, 'activity' AS kind, a.title AS title, 'activities' AS resource, a.id AS record_id, "
-  "json_object('type', a.type, 'organizer_org_id', a.organizer_org_id) AS detail FROM activities a "
+  "json_object('kind', a.kind, 'organizer_org_id', a.organizer_org_id) AS detail FROM activities a "
   "WHERE a.organizer_org_id IN (SELECT oe.org_id FROM organization_enterprises oe WHERE oe.enterprise_id = ?1) "
   "OR a.id IN (SELECT co.activity_id FROM activity_co_organizers co WHERE co.org_id IN "
   "(SELECT oe.org_id FROM organization_enterprises oe WHERE oe.enterprise_id = ?1))",
@@ -66,7 +66,7 @@ timeline_sql (LjApp *app)
   for (guint i = 0; i < G_N_ELEMENTS (core_sources); i++)
     g_string_append_printf (s, "%s%s", i ? " UNION ALL " : "", core_sources[i]);
   for (guint i = 0; i < app->timeline_sources->len; i++)
-    g_string_append_printf (s, " UNION ALL SELECT * FROM (%s)",
+    g_string_append_printf (s, " UNION ALL SELECT at, kind, title, resource, record_id, detail FROM (%s)",
                             ((LjTimelineSource *) app->timeline_sources->pdata[i])->sql);
   g_string_append (s, ") WHERE at IS NOT NULL AND (?2 IS NULL OR (at, resource, record_id, kind) < (?2, ?3, ?4, ?5))"
                       " ORDER BY at DESC, resource DESC, record_id DESC, kind DESC LIMIT ?6");

@@ -368,6 +368,61 @@ send_response (SoupServerMessage *msg, LjRequest *req)
 }
 
 static void
+log_request (LjServer *self, SoupServerMessage *msg, LjRequest *req, gint64 started)
+{
+  if (self->app->config->log_requests)
+    g_info ("%s %s %u %" G_GINT64_FORMAT "us %s", soup_server_message_get_method (msg), lj_request_get_path (req),
+            lj_request_get_status (req), started ? g_get_monotonic_time () - started : 0, lj_request_get_id (req));
+}
+
+/* A request whose handler answers later (lj_request_pause). */
+typedef struct {
+  LjServer          *server;
+  SoupServerMessage *msg;      /* owned */
+  gulong             finished_id;
+  gboolean           gone;     /* libsoup finished the message: the client left */
+  gint64             started;
+} LjPending;
+
+static void
+pending_finished (SoupServerMessage *msg, gpointer data)
+{
+  LjPending *p = data;
+
+  p->gone = TRUE;
+}
+
+static void
+pending_resume (LjRequest *req, gpointer data)
+{
+  LjPending *p = data;
+
+  if (!p->gone)
+    {
+      send_response (p->msg, req);
+      log_request (p->server, p->msg, req, p->started);
+      soup_server_message_unpause (p->msg);
+    }
+  g_signal_handler_disconnect (p->msg, p->finished_id);
+  g_object_unref (p->msg);
+  g_free (p);
+  lj_request_unref (req);
+}
+
+static void
+pause_message (LjServer *self, SoupServerMessage *msg, LjRequest *req, gint64 started)
+{
+  LjPending *p = g_new0 (LjPending, 1);
+
+  p->server = self;
+  p->msg = g_object_ref (msg);
+  p->started = started;
+  p->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (pending_finished), p);
+  lj_request_set_resume_func (lj_request_ref (req), pending_resume, p);
+  soup_server_message_pause (msg);
+}
+
+static void
 handle_any (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer data)
 {
   LjServer *self = data;
@@ -376,6 +431,7 @@ handle_any (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
   g_autoptr (LjRequest) req = lj_request_new (soup_server_message_get_method (msg), path, g_uri_get_query (uri));
 
   soup_message_headers_foreach (soup_server_message_get_request_headers (msg), copy_header, req);
+  lj_request_set_client_address (req, soup_server_message_get_remote_host (msg));
   if (st && st->overflow)
     {
       lj_problem_respond_status (req, 413, "the body is larger than this server accepts");
@@ -386,11 +442,14 @@ handle_any (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
       if (st && st->body->len > 0)
         lj_request_take_body (req, g_bytes_new (st->body->data, st->body->len));
       lj_app_dispatch (self->app, req);
+      if (lj_request_is_paused (req))
+        {
+          pause_message (self, msg, req, st ? st->started : 0);
+          return;
+        }
     }
   send_response (msg, req);
-  if (self->app->config->log_requests)
-    g_info ("%s %s %u %" G_GINT64_FORMAT "us", soup_server_message_get_method (msg), path,
-            lj_request_get_status (req), st ? g_get_monotonic_time () - st->started : 0);
+  log_request (self, msg, req, st ? st->started : 0);
 }
 
 /* ---- life cycle ---- */
