@@ -79,3 +79,27 @@ char         *lj_store_timestamp_now (void);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LjStore, lj_store_free)
 
 G_END_DECLS
+
+/* ---- the schema guard for plugin migrations (lj-store-authorizer.c) ----
+ *
+ * While a plugin's migration steps run, an sqlite3 authorizer lets them
+ * create, alter and drop only tables, indexes, triggers and views whose
+ * names start with the plugin's prefix (an index or trigger must also be on
+ * such a table), write only those tables, and read anything.  Pragmas other
+ * than a few read-only ones, ATTACH, DETACH and savepoints are refused.
+ * The authorizer runs when a statement is prepared: installing it expires
+ * every cached statement, so they are checked again when next used. */
+G_BEGIN_DECLS
+
+typedef struct _LjStoreGuard LjStoreGuard;
+
+/* Installs the guard on @store's connection; @prefix such as `visit_log_`. */
+LjStoreGuard *lj_store_guard_new (LjStore *store, const char *prefix);
+/* The first statement the guard refused, as a sentence, or NULL. */
+const char   *lj_store_guard_get_denial (LjStoreGuard *guard);
+/* Removes the guard. */
+void          lj_store_guard_free (LjStoreGuard *guard);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LjStoreGuard, lj_store_guard_free)
+
+G_END_DECLS

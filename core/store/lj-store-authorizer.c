@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The schema guard: an sqlite3_set_authorizer callback that keeps a
+ * plugin's migration steps inside the plugin's own table prefix.  Plugin
+ * tables may reference and read core tables; they may not create, alter,
+ * drop or write anything else (a trigger on a core table would be a way to
+ * write it later, so triggers and indexes count by the table they are on).
+ *
+ * SQLite asks the authorizer while it prepares a statement, not while it
+ * runs it, so the answer must not depend on data; and because
+ * sqlite3_set_authorizer () expires every prepared statement, the host's
+ * own cached statements are prepared again, and checked, while the guard is
+ * on: the few things the migration runner itself needs (its transaction,
+ * the lj_schema table, `PRAGMA foreign_key_check`) are allowed.
+ *
+ * Known limits: ALTER TABLE … RENAME TO is refused outright (SQLite does not
+ * tell the authorizer the new name); a trigger's body is only checked when
+ * a statement fires it, after the guard is gone, which is why triggers are
+ * only allowed on the plugin's own tables. */
+#include "lj-store.h"
+
+#include <string.h>
+
+struct _LjStoreGuard {
+  LjStore *store;
+  char    *prefix;
+  char    *denial;
+};
+
+/* The migration runner's own table. */
+static const char *const host_tables[] = { "lj_schema", NULL };
+
+/* Pragmas that only read; `table_info(x)` and friends take a table name. */
+static const char *const read_pragmas[] = {
+  "foreign_key_check", "foreign_key_list", "table_info", "table_xinfo", "index_list", "index_info",
+  "index_xinfo", NULL
+};
+
+static gboolean
+has_prefix_nocase (const char *name, const char *prefix)
+{
+  return name != NULL && g_ascii_strncasecmp (name, prefix, strlen (prefix)) == 0;
+}
+
+static gboolean
+in_list_nocase (const char *name, const char *const *list)
+{
+  for (guint i = 0; name && list[i]; i++)
+    if (g_ascii_strcasecmp (name, list[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+is_own (LjStoreGuard *guard, const char *name)
+{
+  return has_prefix_nocase (name, guard->prefix);
+}
+
+/* Tables SQLite itself writes as a side effect (the schema, AUTOINCREMENT
+ * counters, ANALYZE statistics). */
+static gboolean
+is_internal (const char *name)
+{
+  return has_prefix_nocase (name, "sqlite_");
+}
+
+static int
+deny (LjStoreGuard *guard, const char *what, const char *name, const char *on_table)
+{
+  if (guard->denial == NULL)
+    guard->denial = on_table
+      ? g_strdup_printf ("%s %s on table %s is refused: a plugin's migrations may only touch objects on tables "
+                         "starting with %s", what, name ? name : "?", on_table, guard->prefix)
+      : g_strdup_printf ("%s %s is refused: a plugin's migrations may only touch names starting with %s", what,
+                         name ? name : "?", guard->prefix);
+  return SQLITE_DENY;
+}
+
+static int
+allow_own (LjStoreGuard *guard, const char *what, const char *name)
+{
+  return is_own (guard, name) ? SQLITE_OK : deny (guard, what, name, NULL);
+}
+
+/* An index or a trigger: its own name and its table's must both carry the prefix. */
+static int
+allow_own_on (LjStoreGuard *guard, const char *what, const char *name, const char *table)
+{
+  if (!is_own (guard, name))
+    return deny (guard, what, name, NULL);
+  if (!is_own (guard, table))
+    return deny (guard, what, name, table);
+  return SQLITE_OK;
+}
+
+static int
+authorize_write (LjStoreGuard *guard, const char *what, const char *table)
+{
+  if (is_own (guard, table) || is_internal (table) || in_list_nocase (table, host_tables))
+    return SQLITE_OK;
+  return deny (guard, what, table, NULL);
+}
+
+static int
+authorize (void *data, int action, const char *a1, const char *a2, const char *db, const char *trigger)
+{
+  LjStoreGuard *guard = data;
+
+  switch (action)
+    {
+    case SQLITE_FUNCTION:
+      /* ALTER TABLE … RENAME TO calls this; the authorizer is never told
+       * the new name, so a rename could leave the prefix: refused. */
+      if (a2 && strcmp (a2, "sqlite_rename_table") == 0)
+        {
+          if (guard->denial == NULL)
+            guard->denial = g_strdup ("ALTER TABLE … RENAME TO is refused in a plugin's migrations: SQLite does not "
+                                      "show the new name to the schema guard");
+          return SQLITE_DENY;
+        }
+      return SQLITE_OK;
+    case SQLITE_READ:
+    case SQLITE_SELECT:
+    case SQLITE_RECURSIVE:
+    case SQLITE_TRANSACTION:   /* the runner's; steps are checked for BEGIN/COMMIT when added */
+    case SQLITE_ANALYZE:
+    case SQLITE_REINDEX:
+      return SQLITE_OK;
+
+    case SQLITE_CREATE_TABLE:
+    case SQLITE_CREATE_TEMP_TABLE:
+      if (in_list_nocase (a1, host_tables))
+        return SQLITE_OK;   /* CREATE TABLE IF NOT EXISTS lj_schema, by the runner */
+      return allow_own (guard, "CREATE TABLE", a1);
+    case SQLITE_DROP_TABLE:
+    case SQLITE_DROP_TEMP_TABLE:
+      return allow_own (guard, "DROP TABLE", a1);
+    case SQLITE_ALTER_TABLE:   /* a1 is the database, a2 the table */
+      return allow_own (guard, "ALTER TABLE", a2);
+    case SQLITE_CREATE_VIEW:
+    case SQLITE_CREATE_TEMP_VIEW:
+      return allow_own (guard, "CREATE VIEW", a1);
+    case SQLITE_DROP_VIEW:
+    case SQLITE_DROP_TEMP_VIEW:
+      return allow_own (guard, "DROP VIEW", a1);
+    case SQLITE_CREATE_VTABLE:
+      return allow_own (guard, "CREATE VIRTUAL TABLE", a1);
+    case SQLITE_DROP_VTABLE:
+      return allow_own (guard, "DROP VIRTUAL TABLE", a1);
+    case SQLITE_CREATE_INDEX:
+    case SQLITE_CREATE_TEMP_INDEX:
+      return allow_own_on (guard, "CREATE INDEX", a1, a2);
+    case SQLITE_DROP_INDEX:
+    case SQLITE_DROP_TEMP_INDEX:
+      return allow_own_on (guard, "DROP INDEX", a1, a2);
+    case SQLITE_CREATE_TRIGGER:
+    case SQLITE_CREATE_TEMP_TRIGGER:
+      return allow_own_on (guard, "CREATE TRIGGER", a1, a2);
+    case SQLITE_DROP_TRIGGER:
+    case SQLITE_DROP_TEMP_TRIGGER:
+      return allow_own_on (guard, "DROP TRIGGER", a1, a2);
+
+    case SQLITE_INSERT:
+      return authorize_write (guard, "INSERT INTO", a1);
+    case SQLITE_UPDATE:
+      return authorize_write (guard, "UPDATE", a1);
+    case SQLITE_DELETE:
+      return authorize_write (guard, "DELETE FROM", a1);
+
+    case SQLITE_PRAGMA:
+      if (in_list_nocase (a1, read_pragmas))
+        return SQLITE_OK;
+      return deny (guard, "PRAGMA", a1, NULL);
+
+    default:   /* ATTACH, DETACH, SAVEPOINT and anything newer */
+      if (guard->denial == NULL)
+        guard->denial = g_strdup_printf ("a statement of kind %d is refused in a plugin's migrations", action);
+      return SQLITE_DENY;
+    }
+}
+
+LjStoreGuard *
+lj_store_guard_new (LjStore *store, const char *prefix)
+{
+  LjStoreGuard *guard;
+
+  g_return_val_if_fail (store != NULL && prefix != NULL && *prefix != '\0', NULL);
+  guard = g_new0 (LjStoreGuard, 1);
+  guard->store = store;
+  guard->prefix = g_strdup (prefix);
+  sqlite3_set_authorizer (lj_store_get_db (store), authorize, guard);
+  return guard;
+}
+
+const char *
+lj_store_guard_get_denial (LjStoreGuard *guard)
+{
+  return guard->denial;
+}
+
+void
+lj_store_guard_free (LjStoreGuard *guard)
+{
+  if (guard == NULL)
+    return;
+  sqlite3_set_authorizer (lj_store_get_db (guard->store), NULL, NULL);
+  g_free (guard->prefix);
+  g_free (guard->denial);
+  g_free (guard);
+}
