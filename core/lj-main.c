@@ -138,6 +138,7 @@ cmd_serve (LjOptions *o, GError **error)
       g_print ("Loaded the demo park into %s\n", config->db_path);
     }
   app = lj_app_new (config, store);
+  lj_plugins_add_routes (app);
   if (!lj_core_register (app, error) || !lj_plugins_load_all (app, error) || !announce_accounts (o, store, error))
     return 1;
   raise_fd_limit ();

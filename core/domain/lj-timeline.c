@@ -16,18 +16,21 @@
 
 /* Every source: ?1 is the enterprise; columns at, kind, title, resource,
  * record_id, detail. */
-static const char *const core_sources[] = {
-  "SELECT a.starts_at AS at, 'activity' AS kind, a.title AS title, 'activities' AS resource, a.id AS record_id, "
-  "json_object('kind', a.kind, 'organizer_org_id', a.organizer_org_id) AS detail FROM activities a "
-  "WHERE a.organizer_org_id IN (SELECT oe.org_id FROM organization_enterprises oe WHERE oe.enterprise_id = ?1) "
-  "OR a.id IN (SELECT co.activity_id FROM activity_co_organizers co WHERE co.org_id IN "
-  "(SELECT oe.org_id FROM organization_enterprises oe WHERE oe.enterprise_id = ?1))",
-  "SELECT m.joined_on || 'T00:00:00Z' AS at, 'member.joined' AS kind, m.name AS title, 'members' AS resource, "
-  "m.id AS record_id, json_object('status', m.status, 'org_id', m.org_id) AS detail FROM members m "
-  "WHERE m.enterprise_id = ?1 AND m.joined_on IS NOT NULL",
-  "SELECT e.at AS at, e.kind AS kind, e.title AS title, e.resource AS resource, e.record_id AS record_id, "
-  "e.detail AS detail FROM timeline_entries e WHERE e.enterprise_id = ?1",
-};
+#define ACTIVITY_SOURCE \
+  "SELECT a.starts_at AS at, 'activity' AS kind, a.title AS title, 'activities' AS resource, a.id AS record_id, " \
+  "json_object('kind', a.kind, 'organizer_org_id', a.organizer_org_id) AS detail FROM activities a " \
+  "WHERE a.organizer_org_id IN (SELECT oe.org_id FROM organization_enterprises oe WHERE oe.enterprise_id = ?1) " \
+  "OR a.id IN (SELECT co.activity_id FROM activity_co_organizers co WHERE co.org_id IN " \
+  "(SELECT oe.org_id FROM organization_enterprises oe WHERE oe.enterprise_id = ?1))"
+#define MEMBER_SOURCE \
+  "SELECT m.joined_on || 'T00:00:00Z' AS at, 'member.joined' AS kind, m.name AS title, 'members' AS resource, " \
+  "m.id AS record_id, json_object('status', m.status, 'org_id', m.org_id) AS detail FROM members m " \
+  "WHERE m.enterprise_id = ?1 AND m.joined_on IS NOT NULL"
+#define ENTRY_SOURCE \
+  "SELECT e.at AS at, e.kind AS kind, e.title AS title, e.resource AS resource, e.record_id AS record_id, " \
+  "e.detail AS detail FROM timeline_entries e WHERE e.enterprise_id = ?1"
+
+static const char *const core_sources[] = { ACTIVITY_SOURCE, MEMBER_SOURCE, ENTRY_SOURCE };
 
 gboolean
 lj_timeline_add_entry (LjRequest *req, gint64 enterprise_id, const char *kind, const char *title,

@@ -89,6 +89,7 @@ lj_problem_respond_status (LjRequest *req, guint status, const char *detail)
   lj_json_writer_member_string (w, "title", status == 422 ? "Unprocessable Content" : soup_status_get_phrase (status));
   lj_json_writer_member_int (w, "status", status);
   lj_json_writer_member_string (w, "detail", detail);
+  lj_request_write_problem_members (req, w);
   if (status == 422 && errors->len > 0)
     {
       lj_json_writer_key (w, "errors");
@@ -114,7 +115,10 @@ lj_problem_respond (LjRequest *req, const GError *error)
   guint status = lj_problem_status_for_error (error);
   g_autofree char *detail = NULL;
 
-  if (status >= 500)
+  /* A busy database is an expected, retried condition: not a warning. */
+  if (status == 503)
+    g_message ("%s %s: %s", lj_request_get_method (req), lj_request_get_path (req), error->message);
+  else if (status >= 500)
     g_warning ("%s %s failed: %s", lj_request_get_method (req), lj_request_get_path (req), error->message);
   if (status == 422 && lj_request_get_n_field_errors (req) > 0 && error->domain == LJ_HTTP_ERROR)
     {

@@ -51,6 +51,8 @@ GHashTable  *lj_request_get_scope_cache (LjRequest *req);
 void         lj_request_set_scope_cache (LjRequest *req, GHashTable *scope);
 void         lj_request_count_audit (LjRequest *req);
 GPtrArray   *lj_request_steal_after_commit (LjRequest *req);
+typedef struct _LjJsonWriter LjJsonWriter;
+void         lj_request_write_problem_members (LjRequest *req, LjJsonWriter *w);
 /* The number of lj_request_audit () rows written so far. */
 guint        lj_request_get_n_audited (LjRequest *req);
 gboolean     lj_request_is_paused (LjRequest *req);

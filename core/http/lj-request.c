@@ -5,6 +5,7 @@
 #include "lj-request-private.h"
 #include "app/lj-app-private.h"
 #include "json/lj-json-check.h"
+#include "json/lj-json-writer.h"
 
 #include <string.h>
 #include <libsoup/soup.h>
@@ -32,6 +33,7 @@ struct _LjRequest {
   LjRequestResumeFunc resume_func;
   gpointer    resume_data;
   GPtrArray  *after_commit;   /* LjEvent* */
+  JsonObject *problem_members;
 
   guint       status;
   char       *content_type;
@@ -99,6 +101,7 @@ lj_request_unref (LjRequest *req)
   g_free (req->client_address);
   g_clear_pointer (&req->scope, g_hash_table_unref);
   g_clear_pointer (&req->after_commit, g_ptr_array_unref);
+  g_clear_pointer (&req->problem_members, json_object_unref);
   g_free (req);
 }
 
@@ -417,6 +420,35 @@ GPtrArray *
 lj_request_steal_after_commit (LjRequest *req)
 {
   return g_steal_pointer (&req->after_commit);
+}
+
+/**
+ * lj_request_add_problem_member:
+ * @value: (transfer full)
+ * Adds a member to the problem+json body of an error answer (RFC 9457
+ * extension members), such as `allowed_events`.
+ */
+void
+lj_request_add_problem_member (LjRequest *req, const char *name, JsonNode *value)
+{
+  static const char *const reserved[] = { "type", "title", "status", "detail", "errors", NULL };
+
+  g_return_if_fail (!g_strv_contains (reserved, name));
+  if (req->problem_members == NULL)
+    req->problem_members = json_object_new ();
+  json_object_set_member (req->problem_members, name, value);
+}
+
+void
+lj_request_write_problem_members (LjRequest *req, LjJsonWriter *w)
+{
+  g_autoptr (GList) names = req->problem_members ? json_object_get_members (req->problem_members) : NULL;
+
+  for (GList *l = names; l; l = l->next)
+    {
+      lj_json_writer_key (w, l->data);
+      lj_json_writer_node (w, json_object_get_member (req->problem_members, l->data));
+    }
 }
 
 void

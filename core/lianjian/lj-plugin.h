@@ -218,6 +218,30 @@ gboolean    lj_plugin_add_state_machine (LjPlugin   *plugin,
                                          gssize      len,
                                          GError    **error);
 
+typedef enum {
+  LJ_FIRE_AS_CALLER = 0,        /* the caller must be allowed to fire the event */
+  LJ_FIRE_AS_SYSTEM = 1 << 0,   /* a side effect of something the caller may do */
+} LjFireFlags;
+
+/**
+ * lj_resource_fire:
+ * @input: (nullable): the event's fields (`reason`, `sets` fields…)
+ *
+ * Fires @event on record @id from code, inside the request's transaction,
+ * exactly as POST …/transitions would (state check, required fields,
+ * validate hooks, history, audit, after-commit hooks) but without
+ * answering the request: for side effects such as accepting a claim moving
+ * its problem to `in_progress`.  409 when the state does not allow it.
+ */
+LJ_AVAILABLE_IN_1_0
+gboolean    lj_resource_fire (LjResource  *resource,
+                              LjRequest   *req,
+                              gint64       id,
+                              const char  *event,
+                              JsonObject  *input,
+                              LjFireFlags  flags,
+                              GError     **error);
+
 /* ---- statistics ---- */
 
 typedef struct {

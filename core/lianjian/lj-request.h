@@ -144,6 +144,10 @@ LJ_AVAILABLE_IN_1_0
 void         lj_request_pause (LjRequest *req);
 LJ_AVAILABLE_IN_1_0
 void         lj_request_resume (LjRequest *req);
+/* Adds an extension member to the problem+json body of an error answer,
+ * such as `allowed_events` (takes @value). */
+LJ_AVAILABLE_IN_1_0
+void         lj_request_add_problem_member (LjRequest *req, const char *name, JsonNode *value);
 /* Turns @error into the problem response (status, problem+json). */
 LJ_AVAILABLE_IN_1_0
 void         lj_request_set_error (LjRequest *req, const GError *error);

@@ -95,6 +95,8 @@ struct _LjResource {
   char        *write_roles;   /* x-lj-write: "admin" makes it admin-only */
   char        *visible_sql;   /* x-lj-visible: who may see a record, SQL over t */
   char        *scope_sql;     /* derived: lj_in_scope over the owner, SQL over t */
+  gpointer     state_machine; /* core/workflow, or NULL */
+  GDestroyNotify state_machine_free;
   char        *select_list;   /* columns for list pages */
   char        *select_detail; /* columns for one record */
 };

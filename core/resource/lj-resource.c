@@ -398,6 +398,8 @@ lj_resource_unref (LjResource *r)
     return;
   if (r->validate_destroy)
     r->validate_destroy (r->validate_data);
+  if (r->state_machine_free)
+    r->state_machine_free (r->state_machine);
   g_free (r->name);
   g_free (r->table);
   g_free (r->title);

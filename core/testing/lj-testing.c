@@ -46,21 +46,23 @@ static char *
 run_command (LjTestingServer *self, const char *const *args, GError **error)
 {
   g_autoptr (GSubprocessLauncher) l = launcher_for (self, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                           G_SUBPROCESS_FLAGS_STDERR_MERGE);
+                                                           G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   g_autoptr (GSubprocess) p = NULL;
   g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
 
   g_ptr_array_add (argv, self->binary);
   for (guint i = 0; args[i]; i++)
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
   p = g_subprocess_launcher_spawnv (l, (const char *const *) argv->pdata, error);
-  if (p == NULL || !g_subprocess_communicate_utf8 (p, NULL, NULL, &out, NULL, error))
+  if (p == NULL || !g_subprocess_communicate_utf8 (p, NULL, NULL, &out, &err, error))
     return NULL;
   if (!g_subprocess_get_successful (p))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "lianjian %s failed: %s", args[0], out ? out : "");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "lianjian %s failed: %s%s", args[0], out ? out : "",
+                   err ? err : "");
       return NULL;
     }
   out[strcspn (out, "\n")] = '\0';

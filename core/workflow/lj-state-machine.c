@@ -620,11 +620,6 @@ describe_routes (LjStateMachine *sm, LjRoute *get, LjRoute *post)
   lj_route_add_response (post, 422, "Unknown event, or a required or written field is missing or invalid", NULL);
 }
 
-/* Until a route can free its user data, a process-wide list owns every
- * machine, so none is lost when lj_app_withdraw () drops its routes. */
-G_LOCK_DEFINE_STATIC (machines);
-static GPtrArray *machines;
-
 /**
  * lj_state_machine_add:
  * See lj-state-machine.h.
@@ -640,6 +635,8 @@ lj_state_machine_add (LjApp *app, const char *owner, LjResource *resource, const
   g_return_val_if_fail (app != NULL && resource != NULL && declaration != NULL, FALSE);
   if (lj_app_get_resource (app, lj_resource_get_name (resource)) != resource)
     return declaration_error (error, resource, "resource", "register the resource before its state machine");
+  if (resource->state_machine != NULL)
+    return declaration_error (error, resource, "resource", "already has a state machine");
   if ((sm = lj_state_machine_parse (resource, declaration, len, error)) == NULL)
     return FALSE;
   /* A plugin's tables exist only once its migrations ran: the host calls
@@ -655,11 +652,10 @@ lj_state_machine_add (LjApp *app, const char *owner, LjResource *resource, const
       return FALSE;
     }
   describe_routes (sm, get, post);
-  G_LOCK (machines);
-  if (machines == NULL)
-    machines = g_ptr_array_new_with_free_func ((GDestroyNotify) lj_state_machine_unref);
-  g_ptr_array_add (machines, g_steal_pointer (&sm));
-  G_UNLOCK (machines);
+  /* The resource owns its machine; the routes borrow it and go first
+   * (lj_app_withdraw drops routes before resources). */
+  resource->state_machine = g_steal_pointer (&sm);
+  resource->state_machine_free = (GDestroyNotify) lj_state_machine_unref;
   return TRUE;
 }
 

@@ -319,8 +319,8 @@ find_requested_event (LjStateMachine *sm, LjRequest *req, JsonObject *input, GEr
 /* 403 when the caller has no say on the record, else 409 naming what they
  * may fire now. */
 static gboolean
-refuse (LjStateMachine *sm, LjSmEvent *e, const char *state, GPtrArray *now, gboolean any, gint64 id,
-        gboolean wrong_state, GError **error)
+refuse (LjStateMachine *sm, LjRequest *req, LjSmEvent *e, const char *state, GPtrArray *now, gboolean any,
+        gint64 id, gboolean wrong_state, GError **error)
 {
   g_autoptr (GString) allowed = g_string_new (NULL);
 
@@ -332,6 +332,15 @@ refuse (LjStateMachine *sm, LjSmEvent *e, const char *state, GPtrArray *now, gbo
     }
   for (guint i = 0; i < now->len; i++)
     g_string_append_printf (allowed, "%s%s", i ? ", " : "", ((LjSmEvent *) now->pdata[i])->name);
+  if (req)
+    {
+      JsonArray *names = json_array_new ();
+
+      for (guint i = 0; i < now->len; i++)
+        json_array_add_string_element (names, ((LjSmEvent *) now->pdata[i])->name);
+      lj_request_add_problem_member (req, "allowed_events", json_node_init_array (json_node_alloc (), names));
+      json_array_unref (names);
+    }
   if (wrong_state)
     g_set_error (error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_CONFLICT,
                  "cannot %s %s %" G_GINT64_FORMAT " in state %s; %s%s", e->name, sm->resource->title, id,
@@ -354,7 +363,7 @@ check_allowed (LjSmCaller *c, LjSmEvent *e, const char *state, GError **error)
     return FALSE;
   if (g_ptr_array_find (now, e, NULL))
     return TRUE;
-  return refuse (c->sm, e, state, now, any, c->id, !lj_sm_event_leaves (e, state), error);
+  return refuse (c->sm, c->req, e, state, now, any, c->id, !lj_sm_event_leaves (e, state), error);
 }
 
 static gboolean
@@ -584,7 +593,7 @@ predicted_record (LjSmFiring *f)
 }
 
 static gboolean
-fire (LjSmFiring *f, LjRequest *req, GError **error)
+fire (LjSmFiring *f, LjRequest *req, gboolean respond, GError **error)
 {
   LjResource *r = f->sm->resource;
   g_autofree char *name = event_name (f);
@@ -600,7 +609,36 @@ fire (LjSmFiring *f, LjRequest *req, GError **error)
     return FALSE;
   lj_request_queue_after_commit (req, lj_event_new (name, lj_resource_get_name (r), f->id, f->record, written,
                                                     f->input));
-  return lj_resource_respond_record (r, req, f->id, 200, error);
+  return !respond || lj_resource_respond_record (r, req, f->id, 200, error);
+}
+
+/* Fires @e on record @id: the state must allow it, the caller too unless
+ * @as_system, and @input must hold what the event requires. */
+static gboolean
+fire_event (LjStateMachine *sm, LjRequest *req, gint64 id, JsonObject *record, LjSmEvent *e, JsonObject *input,
+            gboolean as_system, gboolean respond, GError **error)
+{
+  g_auto (LjSmCaller) caller = { 0 };
+  g_autoptr (JsonObject) sets = NULL;
+  g_autofree char *now = NULL;
+  LjSmFiring firing = { 0 };
+  const char *state = record_state (sm, record);
+
+  caller_init (&caller, sm, req, id);
+  if (as_system && !lj_sm_event_leaves (e, state))
+    {
+      g_set_error (error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_CONFLICT, "cannot %s %s %" G_GINT64_FORMAT " in state %s",
+                   e->name, sm->resource->title, id, state ? state : "(none)");
+      return FALSE;
+    }
+  if (!as_system && !check_allowed (&caller, e, state, error))
+    return FALSE;
+  check_event_input (req, e, input);
+  if ((sets = validate_sets (sm, req, e, input, record, id, error)) == NULL || !no_field_errors (req, error))
+    return FALSE;
+  now = lj_clock_now_timestamp ();
+  firing = (LjSmFiring) { sm, e, id, state, record, input, sets, now };
+  return fire (&firing, req, respond, error);
 }
 
 /**
@@ -613,27 +651,38 @@ lj_transitions_handle_post (LjRequest *req, gpointer user_data, GError **error)
   LjStateMachine *sm = user_data;
   gint64 id = lj_request_get_path_id (req, "id");
   g_autoptr (JsonObject) record = lj_resource_load (sm->resource, req, id, error);
-  g_auto (LjSmCaller) caller = { 0 };
-  g_autoptr (JsonObject) sets = NULL;
-  g_autofree char *now = NULL;
-  LjSmFiring firing = { 0 };
   JsonObject *input;
   LjSmEvent *e;
-  const char *state;
 
   if (record == NULL ||
       !check_if_match (req, json_object_get_int_member_with_default (record, "version", 0), error) ||
       (input = lj_request_get_json_object (req, error)) == NULL ||
       (e = find_requested_event (sm, req, input, error)) == NULL)
     return FALSE;
-  state = record_state (sm, record);
-  caller_init (&caller, sm, req, id);
-  if (!check_allowed (&caller, e, state, error))
+  return fire_event (sm, req, id, record, e, input, FALSE, TRUE, error);
+}
+
+/**
+ * lj_resource_fire:
+ * See lj-plugin.h.
+ */
+gboolean
+lj_resource_fire (LjResource *resource, LjRequest *req, gint64 id, const char *event, JsonObject *input,
+                  LjFireFlags flags, GError **error)
+{
+  LjStateMachine *sm = resource->state_machine;
+  g_autoptr (JsonObject) record = NULL;
+  g_autoptr (JsonObject) empty = NULL;
+  LjSmEvent *e;
+
+  if (sm == NULL || (e = lj_state_machine_find_event (sm, event)) == NULL)
+    {
+      g_set_error (error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_INTERNAL, "%s has no event %s", resource->name, event);
+      return FALSE;
+    }
+  if ((record = lj_resource_load (resource, req, id, error)) == NULL)
     return FALSE;
-  check_event_input (req, e, input);
-  if ((sets = validate_sets (sm, req, e, input, record, id, error)) == NULL || !no_field_errors (req, error))
-    return FALSE;
-  now = lj_clock_now_timestamp ();
-  firing = (LjSmFiring) { sm, e, id, state, record, input, sets, now };
-  return fire (&firing, req, error);
+  if (input == NULL)
+    input = empty = json_object_new ();
+  return fire_event (sm, req, id, record, e, input, (flags & LJ_FIRE_AS_SYSTEM) != 0, FALSE, error);
 }

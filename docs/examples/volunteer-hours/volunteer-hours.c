@@ -133,14 +133,16 @@ register_plugin (LjPlugin *plugin, GError **error)
   g_autoptr (GBytes) decl = load_data ("records.json", error);
   g_autoptr (GBytes) step1 = NULL;
   LjRoute *route;
-  gsize len;
+  const char *text;
+  gsize len = 0;
 
   if (decl == NULL || (step1 = load_data ("0001-records.sql", error)) == NULL)
     return FALSE;
+  text = g_bytes_get_data (decl, &len);
   /* The migration's text must outlive registration: GResource data is static. */
   if (!lj_plugin_add_migration (plugin, 1, "records", g_bytes_get_data (step1, NULL), error))
     return FALSE;
-  if (lj_plugin_add_resource (plugin, g_bytes_get_data (decl, &len), len, error) == NULL)
+  if (lj_plugin_add_resource (plugin, text, len, error) == NULL)
     return FALSE;
   route = lj_plugin_add_route (plugin, "GET", "/members/{id}/summary", handle_summary, NULL, error);
   if (route == NULL)
