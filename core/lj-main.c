@@ -98,6 +98,28 @@ raise_fd_limit (void)
     }
 }
 
+/* The core, then the plugins (migrated and started); with @demo, the
+ * demo park first and each plugin's part of it once its tables exist. */
+static LjApp *
+load_app (LjConfig *config, LjStore *store, gboolean demo, GError **error)
+{
+  g_autoptr (LjApp) app = NULL;
+
+  if (demo && !lj_demo_load (lj_store_get_db (store), LJ_DEMO_DEFAULT_SEED, error))
+    return NULL;
+  app = lj_app_new (config, store);
+  lj_plugins_add_routes (app);
+  if (!lj_core_register (app, error) || !lj_plugins_load_all (app, error))
+    return NULL;
+  if (demo)
+    {
+      if (!lj_plugins_load_demo (app, error))
+        return NULL;
+      g_print ("Loaded the demo park into %s\n", config->db_path);
+    }
+  return g_steal_pointer (&app);
+}
+
 /* With --demo: the demo accounts and fresh tokens.  Without: a server
  * nobody can sign in to says how to create the first admin. */
 static gboolean
@@ -128,18 +150,12 @@ cmd_serve (LjOptions *o, GError **error)
   g_autoptr (LjApp) app = NULL;
   g_autoptr (LjServer) server = NULL;
   g_autoptr (GMainLoop) loop = NULL;
+  gboolean fresh_demo;
 
   if (config == NULL || !lj_config_check (config, error) || (store = open_store (config, error)) == NULL)
     return 1;
-  if (o->demo && database_is_empty (store))
-    {
-      if (!lj_demo_load (lj_store_get_db (store), LJ_DEMO_DEFAULT_SEED, error))
-        return 1;
-      g_print ("Loaded the demo park into %s\n", config->db_path);
-    }
-  app = lj_app_new (config, store);
-  lj_plugins_add_routes (app);
-  if (!lj_core_register (app, error) || !lj_plugins_load_all (app, error) || !announce_accounts (o, store, error))
+  fresh_demo = o->demo && database_is_empty (store);
+  if ((app = load_app (config, store, fresh_demo, error)) == NULL || !announce_accounts (o, store, error))
     return 1;
   raise_fd_limit ();
   server = lj_server_new (app);
@@ -177,12 +193,13 @@ cmd_demo (LjOptions *o, GError **error)
 {
   g_autoptr (LjConfig) config = load_config (o, error);
   g_autoptr (LjStore) store = NULL;
+  g_autoptr (LjApp) app = NULL;
 
   if (config == NULL || (store = open_store (config, error)) == NULL)
     return 1;
-  if (!lj_demo_load (lj_store_get_db (store), LJ_DEMO_DEFAULT_SEED, error))
+  if ((app = load_app (config, store, TRUE, error)) == NULL)
     return 1;
-  g_print ("Loaded the demo park into %s\n", config->db_path);
+  lj_plugins_stop_all (app);
   return 0;
 }
 

@@ -75,6 +75,32 @@ gboolean lj_resource_respond_record (LjResource *resource, LjRequest *req, gint6
  */
 LJ_AVAILABLE_IN_1_0
 JsonObject *lj_resource_load (LjResource *resource, LjRequest *req, gint64 id, GError **error);
+typedef enum {
+  LJ_WRITE_AS_CALLER = 0,        /* the caller's role and scope apply */
+  LJ_WRITE_AS_SYSTEM = 1 << 0,   /* a side effect of something the caller may do */
+} LjWriteFlags;
+
+/**
+ * lj_resource_create:
+ * @fields: the record's fields, as a POST body would hold them
+ *
+ * Creates a record from code inside the request's transaction exactly as
+ * POST would (validation, domain rules, scope unless LJ_WRITE_AS_SYSTEM,
+ * validate hooks, audit, after-commit hooks), without answering the
+ * request.  Field errors are added to @req under the resource's field names.
+ * Returns: the new record's id, or 0 with @error set.
+ */
+LJ_AVAILABLE_IN_1_0
+gint64   lj_resource_create (LjResource *resource, LjRequest *req, JsonObject *fields, LjWriteFlags flags,
+                             GError **error);
+/**
+ * lj_resource_update:
+ * Changes the given fields of record @id from code, as PATCH would (without
+ * If-Match).  Returns: FALSE with @error set (404 when it does not exist).
+ */
+LJ_AVAILABLE_IN_1_0
+gboolean lj_resource_update (LjResource *resource, LjRequest *req, gint64 id, JsonObject *fields,
+                             LjWriteFlags flags, GError **error);
 /* Returns: (transfer none) (nullable): a registered resource by full name. */
 LJ_AVAILABLE_IN_1_0
 LjResource *lj_request_get_resource (LjRequest *req, const char *name);

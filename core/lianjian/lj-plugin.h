@@ -8,8 +8,9 @@
  * ABI changelog (bump the minor for additions at the end of a struct or new
  * functions; the major for anything else, which breaks every plugin):
  *   1.0  Lianjian 1.0: descriptor with 8 reserved slots; resources, routes,
- *        migrations, hooks, state machines, stats sections, config keys,
- *        timeline sources, start/stop functions.
+ *        migrations, hooks, state machines (lj_resource_fire), stats
+ *        sections, config keys, timeline sources, start/stop and demo
+ *        functions, system tasks.
  */
 #pragma once
 
@@ -321,6 +322,20 @@ void        lj_plugin_set_start_func (LjPlugin         *plugin,
                                       LjPluginStartFunc start,
                                       LjPluginStopFunc  stop,
                                       gpointer          user_data);
+
+/**
+ * LjPluginDemoFunc:
+ * Adds the plugin's part of the demo park, after the core's demo data and
+ * the plugin's migrations, in one write transaction as the system.  Must
+ * be deterministic (fixed seeds, fixed dates) so every demo is the same.
+ */
+typedef gboolean (*LjPluginDemoFunc) (LjPlugin *plugin, LjRequest *req, gpointer user_data, GError **error);
+
+/* Called by `lianjian demo` and `lianjian serve --demo` on a new database. */
+LJ_AVAILABLE_IN_1_0
+void        lj_plugin_set_demo_func (LjPlugin        *plugin,
+                                     LjPluginDemoFunc func,
+                                     gpointer         user_data);
 
 /**
  * lj_plugin_run_task:

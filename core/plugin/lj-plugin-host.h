@@ -41,6 +41,8 @@ struct _LjPlugin {
   LjPluginStartFunc         start;
   LjPluginStopFunc          stop;
   gpointer                  start_data;
+  LjPluginDemoFunc          demo;
+  gpointer                  demo_data;
   gboolean                  started;
   guint                     schema_version;
   GPtrArray                *requires;       /* LjPlugin*, borrowed, once resolved */

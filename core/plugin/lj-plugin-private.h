@@ -24,6 +24,8 @@ const char *lj_plugin_state_to_string (LjPluginState state);
  * failed (or the configuration is wrong); other failures leave that
  * plugin `failed` with its reason and the server serving. */
 gboolean lj_plugins_load_all (LjApp *app, GError **error);
+/* Runs the active plugins' demo functions (after the core's demo data). */
+gboolean lj_plugins_load_demo (LjApp *app, GError **error);
 /* Stops active plugins in reverse load order. */
 void     lj_plugins_stop_all (LjApp *app);
 /* Registers GET /api/v1/plugins (admin only). */

@@ -593,3 +593,47 @@ lj_plugin_run_task (LjPlugin *plugin, LjTransactionFunc func, gpointer user_data
   lj_request_set_principal (req, &principal);
   return lj_request_run_transaction (req, TRUE, func, user_data, error);
 }
+
+void
+lj_plugin_set_demo_func (LjPlugin *plugin, LjPluginDemoFunc func, gpointer user_data)
+{
+  g_return_if_fail (plugin != NULL);
+  plugin->demo = func;
+  plugin->demo_data = user_data;
+}
+
+typedef struct {
+  LjPlugin *plugin;
+} LjDemoTask;
+
+static gboolean
+run_demo (LjRequest *req, gpointer data, GError **error)
+{
+  LjPlugin *plugin = ((LjDemoTask *) data)->plugin;
+
+  return plugin->demo (plugin, req, plugin->demo_data, error);
+}
+
+/**
+ * lj_plugins_load_demo:
+ * Runs every active plugin's demo function, in load order (a plugin after
+ * those it requires), each in its own transaction.
+ */
+gboolean
+lj_plugins_load_demo (LjApp *app, GError **error)
+{
+  for (guint i = 0; app->plugins && i < app->plugins->len; i++)
+    {
+      LjPlugin *p = app->plugins->pdata[i];
+      LjDemoTask task = { p };
+
+      if (p->state != LJ_PLUGIN_STATE_ACTIVE || p->demo == NULL)
+        continue;
+      if (!lj_plugin_run_task (p, run_demo, &task, error))
+        {
+          g_prefix_error (error, "demo data of plugin %s: ", p->name);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}

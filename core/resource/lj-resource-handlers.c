@@ -261,32 +261,48 @@ insert_record (LjResource *r, LjStore *store, JsonObject *clean, gint64 *id, GEr
 }
 
 static gboolean
-handle_create (LjRequest *req, gpointer user_data, GError **error)
+may_create (LjResource *r, LjRequest *req, GError **error)
 {
-  LjResource *r = user_data;
-  JsonObject *input = lj_request_get_json_object (req, error);
-  g_autoptr (JsonObject) clean = NULL;
-  g_autofree char *location = NULL;
-  g_autoptr (JsonObject) after = NULL;
-  gint64 id = 0;
+  LjRole role = lj_request_get_role (req);
 
-  if (lj_request_get_role (req) != LJ_ROLE_ADMIN && (lj_request_get_role (req) != LJ_ROLE_SECRETARY ||
-                                                     r->write_roles || r->scope_sql == NULL))
-    {
-      g_set_error (error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_FORBIDDEN, "only admins may create %s", r->name);
-      return FALSE;
-    }
-  if (input == NULL)
+  if (role == LJ_ROLE_ADMIN || (role == LJ_ROLE_SECRETARY && r->write_roles == NULL && r->scope_sql))
+    return TRUE;
+  g_set_error (error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_FORBIDDEN, "only admins may create %s", r->name);
+  return FALSE;
+}
+
+/* A create as POST does it, from the body or from code: validation, the
+ * domain rules, the row, the scope of the row as written (unless
+ * @as_system), hooks and audit. */
+static gboolean
+create_record (LjResource *r, LjRequest *req, JsonObject *input, gboolean as_system, gint64 *id, GError **error)
+{
+  g_autoptr (JsonObject) clean = NULL;
+  g_autoptr (JsonObject) after = NULL;
+
+  if (!as_system && !may_create (r, req, error))
     return FALSE;
   clean = lj_resource_validate_input (r, req, input, 0, TRUE, error);
   if (clean == NULL || !run_validate_hook (r, req, 0, clean, NULL, error))
     return FALSE;
-  if (!insert_record (r, lj_request_get_store (req), clean, &id, error))
+  if (!insert_record (r, lj_request_get_store (req), clean, id, error))
     return FALSE;
-  if (lj_request_get_role (req) != LJ_ROLE_ADMIN && !lj_resource_check_write_scope (r, req, id, error))
+  if (!as_system && lj_request_get_role (req) != LJ_ROLE_ADMIN && !lj_resource_check_write_scope (r, req, *id, error))
     return FALSE;
-  after = lj_resource_load_current (r, req, id, NULL, error);
-  if (after == NULL || !record_write (r, req, "created", id, NULL, after, error))
+  after = lj_resource_load_current (r, req, *id, NULL, error);
+  return after != NULL && record_write (r, req, "created", *id, NULL, after, error);
+}
+
+static gboolean
+handle_create (LjRequest *req, gpointer user_data, GError **error)
+{
+  LjResource *r = user_data;
+  JsonObject *input;
+  g_autofree char *location = NULL;
+  gint64 id = 0;
+
+  if (!may_create (r, req, error) || (input = lj_request_get_json_object (req, error)) == NULL ||
+      !create_record (r, req, input, FALSE, &id, error))
     return FALSE;
   location = g_strdup_printf ("/api/v1/%s/%" G_GINT64_FORMAT, r->name, id);
   lj_request_set_response_header (req, "Location", location);
@@ -324,23 +340,15 @@ update_record (LjResource *r, LjStore *store, gint64 id, JsonObject *clean, GErr
   return write_links (r, store, id, clean, error);
 }
 
+/* A change as PATCH does it (without If-Match), from the body or from
+ * code; the scope is checked before and after unless @as_system. */
 static gboolean
-handle_patch (LjRequest *req, gpointer user_data, GError **error)
+update_checked (LjResource *r, LjRequest *req, gint64 id, JsonObject *current, JsonObject *input,
+                gboolean as_system, GError **error)
 {
-  LjResource *r = user_data;
-  gint64 id = lj_request_get_path_id (req, "id");
-  gint64 version = 0;
-  g_autoptr (JsonObject) current = NULL;
   g_autoptr (JsonObject) clean = NULL;
   g_autoptr (JsonObject) after = NULL;
-  JsonObject *input;
 
-  if (!lj_resource_check_write_scope (r, req, id, error) ||
-      (current = lj_resource_load_current (r, req, id, &version, error)) == NULL ||
-      !check_if_match (req, version, error))
-    return FALSE;
-  if ((input = lj_request_get_json_object (req, error)) == NULL)
-    return FALSE;
   clean = lj_resource_validate_input (r, req, input, id, FALSE, error);
   if (clean == NULL || !run_validate_hook (r, req, id, clean, current, error))
     return FALSE;
@@ -348,12 +356,59 @@ handle_patch (LjRequest *req, gpointer user_data, GError **error)
     return FALSE;
   /* The record after the change must still be the caller's: a secretary
    * cannot move a member out of their subtree. */
-  if (lj_request_get_role (req) != LJ_ROLE_ADMIN && !lj_resource_check_write_scope (r, req, id, error))
+  if (!as_system && lj_request_get_role (req) != LJ_ROLE_ADMIN && !lj_resource_check_write_scope (r, req, id, error))
     return FALSE;
-  if ((after = lj_resource_load_current (r, req, id, NULL, error)) == NULL ||
-      !record_write (r, req, "updated", id, current, after, error))
+  return (after = lj_resource_load_current (r, req, id, NULL, error)) != NULL &&
+         record_write (r, req, "updated", id, current, after, error);
+}
+
+static gboolean
+handle_patch (LjRequest *req, gpointer user_data, GError **error)
+{
+  LjResource *r = user_data;
+  gint64 id = lj_request_get_path_id (req, "id");
+  gint64 version = 0;
+  g_autoptr (JsonObject) current = NULL;
+  JsonObject *input;
+
+  if (!lj_resource_check_write_scope (r, req, id, error) ||
+      (current = lj_resource_load_current (r, req, id, &version, error)) == NULL ||
+      !check_if_match (req, version, error) ||
+      (input = lj_request_get_json_object (req, error)) == NULL ||
+      !update_checked (r, req, id, current, input, FALSE, error))
     return FALSE;
   return respond_record (r, req, id, 200, error);
+}
+
+/**
+ * lj_resource_create:
+ * See lj-app.h.
+ */
+gint64
+lj_resource_create (LjResource *r, LjRequest *req, JsonObject *fields, LjWriteFlags flags, GError **error)
+{
+  gint64 id = 0;
+
+  if (!create_record (r, req, fields, (flags & LJ_WRITE_AS_SYSTEM) != 0, &id, error))
+    return 0;
+  return id;
+}
+
+/**
+ * lj_resource_update:
+ * See lj-app.h.
+ */
+gboolean
+lj_resource_update (LjResource *r, LjRequest *req, gint64 id, JsonObject *fields, LjWriteFlags flags,
+                    GError **error)
+{
+  gboolean as_system = (flags & LJ_WRITE_AS_SYSTEM) != 0;
+  g_autoptr (JsonObject) current = NULL;
+
+  if ((!as_system && !lj_resource_check_write_scope (r, req, id, error)) ||
+      (current = lj_resource_load_current (r, req, id, NULL, error)) == NULL)
+    return FALSE;
+  return update_checked (r, req, id, current, fields, as_system, error);
 }
 
 static gboolean

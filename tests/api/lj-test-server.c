@@ -8,6 +8,7 @@
 #include "domain/lj-core.h"
 #include "domain/lj-demo.h"
 #include "http/lj-server.h"
+#include "plugin/lj-plugin-private.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -32,6 +33,9 @@ struct _LjTestServer {
   LjTestServerSetupFunc setup_func;
   gpointer       setup_data;
   char          *admin_token;   /* sent by lj_test_request () */
+  char          *plugin_dir;    /* plugins to load, or NULL */
+  char          *config_text;   /* extra configuration, or NULL */
+  gboolean       plugin_demo_done;
 };
 
 static void
@@ -43,6 +47,19 @@ server_thread_body (LjTestServer *self)
   g_autoptr (LjServer) server = NULL;
   g_autoptr (GError) error = NULL;
 
+  if (self->config_text)
+    {
+      g_autofree char *path = g_build_filename (self->dir, "test.conf", NULL);
+      g_assert_true (g_file_set_contents (path, self->config_text, -1, &error));
+      g_assert_true (lj_config_load_file (config, path, &error));
+      g_assert_no_error (error);
+    }
+  if (self->plugin_dir)
+    {
+      g_strfreev (config->plugin_dirs);
+      config->plugin_dirs = g_new0 (char *, 2);
+      config->plugin_dirs[0] = g_strdup (self->plugin_dir);
+    }
   g_free (config->db_path);
   config->db_path = g_strdup (self->db_path);
   config->listen_port = 0;
@@ -61,7 +78,19 @@ server_thread_body (LjTestServer *self)
       g_assert_no_error (error);
     }
   app = lj_app_new (config, store);
+  lj_plugins_add_routes (app);
   g_assert_true (lj_core_register (app, &error));
+  if (self->plugin_dir)
+    {
+      g_assert_true (lj_plugins_load_all (app, &error));
+      g_assert_no_error (error);
+      if ((self->flags & LJ_TEST_SERVER_DEMO) && !self->plugin_demo_done)
+        {
+          g_assert_true (lj_plugins_load_demo (app, &error));
+          g_assert_no_error (error);
+          self->plugin_demo_done = TRUE;
+        }
+    }
   if (self->setup_func)
     self->setup_func (app, store, self->setup_data);
   server = lj_server_new (app);
@@ -72,6 +101,8 @@ server_thread_body (LjTestServer *self)
   g_cond_signal (&self->cond);
   g_mutex_unlock (&self->lock);
   g_main_loop_run (self->loop);
+  if (self->plugin_dir)
+    lj_plugins_stop_all (app);
   g_clear_pointer (&server, lj_server_free);
   /* Let libsoup finish closing connections before the store goes. */
   while (g_main_context_iteration (self->context, FALSE))
@@ -163,6 +194,34 @@ lj_test_server_start_with_setup (LjTestServerFlags flags, LjTestServerSetupFunc 
   return self;
 }
 
+/**
+ * lj_test_server_start_with_plugins:
+ * Like lj_test_server_start (), loading every plugin in @plugin_dir (with
+ * their demo data under LJ_TEST_SERVER_DEMO) and reading @config_text
+ * (GKeyFile, may be NULL) as the configuration file.  A plugin that fails
+ * fails the test only when its section says required = true.
+ */
+LjTestServer *
+lj_test_server_start_with_plugins (LjTestServerFlags flags, const char *plugin_dir, const char *config_text)
+{
+  LjTestServer *self = g_new0 (LjTestServer, 1);
+  g_autoptr (GError) error = NULL;
+
+  self->dir = g_dir_make_tmp ("lianjian-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  self->db_path = g_build_filename (self->dir, "park.db", NULL);
+  self->flags = flags;
+  self->plugin_dir = g_strdup (plugin_dir);
+  self->config_text = g_strdup (config_text);
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  if (flags & LJ_TEST_SERVER_DEMO)
+    load_demo (self);
+  start_thread (self);
+  self->session = soup_session_new_with_options ("timeout", 30, NULL);
+  return self;
+}
+
 static gboolean
 quit_loop (gpointer data)
 {
@@ -215,6 +274,8 @@ lj_test_server_free (LjTestServer *self)
   g_free (self->dir);
   g_free (self->db_path);
   g_free (self->admin_token);
+  g_free (self->plugin_dir);
+  g_free (self->config_text);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   g_free (self);
