@@ -57,8 +57,7 @@ server_thread_body (LjTestServer *self)
   if (self->plugin_dir)
     {
       g_strfreev (config->plugin_dirs);
-      config->plugin_dirs = g_new0 (char *, 2);
-      config->plugin_dirs[0] = g_strdup (self->plugin_dir);
+      config->plugin_dirs = g_strsplit (self->plugin_dir, ";", -1);
     }
   g_free (config->db_path);
   config->db_path = g_strdup (self->db_path);

@@ -35,7 +35,7 @@ typedef void (*LjTestServerSetupFunc) (struct _LjApp *app, struct _LjStore *stor
 LjTestServer *lj_test_server_start_with_setup (LjTestServerFlags flags, LjTestServerSetupFunc setup_func,
                                                gpointer user_data);
 /* Stops it; the database file stays until lj_test_server_free (). */
-/* Loads the plugins in @plugin_dir (and their demo data with
+/* Loads the plugins in @plugin_dir (a directory, or several separated by ';'; and their demo data with
  * LJ_TEST_SERVER_DEMO); @config_text is read as the configuration file. */
 LjTestServer *lj_test_server_start_with_plugins (LjTestServerFlags flags, const char *plugin_dir,
                                                  const char *config_text);

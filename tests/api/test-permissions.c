@@ -46,6 +46,7 @@ typedef struct {
   guint         uniq;
   char         *new_password;   /* the last {new_password} sent */
   gint64        own_org, own_child_org, foreign_org, foreign_child_org, own_member;
+  GHashTable   *fixtures;       /* "resource target" -> body template, from `fixture` lines */
   GString      *failures;
   guint         n_failures;
 } Ctx;
@@ -101,13 +102,14 @@ parse_status (const char *text, guint *out)
   return TRUE;
 }
 
-static GPtrArray *
-load_table (const char *path)
+/* Reads one table into @lines; `fixture` lines (resource, target, body)
+ * go into @fixtures: how to make a fresh record of a plugin's resource. */
+static void
+load_table (const char *path, GPtrArray *lines, GHashTable *fixtures)
 {
   g_autofree char *text = NULL;
   g_autoptr (GError) error = NULL;
   g_auto (GStrv) rows = NULL;
-  GPtrArray *lines = g_ptr_array_new_with_free_func (perm_line_free);
   static const char *const targets[] = { "-", "own", "foreign", "self", "orphan", "missing", "session", NULL };
 
   g_assert_true (g_file_get_contents (path, &text, NULL, &error));
@@ -121,6 +123,13 @@ load_table (const char *path)
       if (rows[i][0] == '\0' || rows[i][0] == '#')
         continue;
       cols = g_strsplit (rows[i], "\t", -1);
+      if (strcmp (cols[0], "fixture") == 0)
+        {
+          if (g_strv_length (cols) != 4 || (strcmp (cols[2], "own") != 0 && strcmp (cols[2], "foreign") != 0))
+            g_error ("%s:%u: a fixture line is: fixture, resource, own|foreign, body", path, i + 1);
+          g_hash_table_replace (fixtures, g_strdup_printf ("%s %s", cols[1], cols[2]), g_strdup (cols[3]));
+          continue;
+        }
       if (g_strv_length (cols) != 4 + N_PRINCIPALS)
         g_error ("%s:%u: %u columns, expected %u", path, i + 1, g_strv_length (cols), 4 + N_PRINCIPALS);
       l = g_new0 (PermLine, 1);
@@ -136,16 +145,28 @@ load_table (const char *path)
           g_error ("%s:%u: bad status %s for %s", path, i + 1, cols[4 + p], principal_names[p]);
       g_ptr_array_add (lines, l);
     }
-  return lines;
 }
 
-static char *
-table_path (void)
+/* The core's table, then each first-party plugin's (tests/<plugin>/). */
+static void
+load_tables (Ctx *c)
 {
   const char *src = g_getenv ("LJ_SOURCE_DIR");
+  g_autofree char *core = NULL;
+  g_auto (GStrv) plugins = g_strsplit (LJ_FIRST_PARTY_PLUGINS, ";", -1);
 
   g_assert_nonnull (src);
-  return g_build_filename (src, "tests", "api", "permissions.tsv", NULL);
+  c->lines = g_ptr_array_new_with_free_func (perm_line_free);
+  c->fixtures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  core = g_build_filename (src, "tests", "api", "permissions.tsv", NULL);
+  load_table (core, c->lines, c->fixtures);
+  for (guint i = 0; plugins[i]; i++)
+    {
+      g_autofree char *path = g_build_filename (src, "tests", plugins[i], "permissions.tsv", NULL);
+
+      if (*plugins[i] && g_file_test (path, G_FILE_TEST_EXISTS))
+        load_table (path, c->lines, c->fixtures);
+    }
 }
 
 /* ---- talking to the server ---- */
@@ -302,13 +323,40 @@ make_attendance (Ctx *c, gint64 activity)
   return member;
 }
 
-/* The resource a path names: its segment after /api/v1/. */
+/* The resource a path names: its segment after /api/v1/, or for a
+ * plugin's resource (one with fixtures) the two segments `plugin/name`. */
 static char *
-resource_of (const char *pattern)
+resource_of (Ctx *c, const char *pattern)
 {
   g_auto (GStrv) segs = g_strsplit (pattern, "/", -1);
 
+  if (g_strv_length (segs) > 4)
+    {
+      g_autofree char *qualified = g_strdup_printf ("%s/%s", segs[3], segs[4]);
+      g_autofree char *key = g_strdup_printf ("%s own", qualified);
+
+      if (g_hash_table_contains (c->fixtures, key))
+        return g_steal_pointer (&qualified);
+    }
   return g_strv_length (segs) > 3 ? g_strdup (segs[3]) : g_strdup ("");
+}
+
+static char *fill_body (Ctx *c, const char *tmpl, Principal *who);
+
+/* A plugin's record, made by the admin from the table's fixture body. */
+static gint64
+make_fixture_record (Ctx *c, const char *resource, const char *target)
+{
+  g_autofree char *key = g_strdup_printf ("%s %s", resource, target);
+  const char *tmpl = g_hash_table_lookup (c->fixtures, key);
+  g_autofree char *body = NULL;
+  g_autofree char *path = NULL;
+
+  if (tmpl == NULL)
+    return 0;
+  body = fill_body (c, tmpl, &c->p[P_ADMIN]);
+  path = g_strdup_printf ("/api/v1/%s", resource);
+  return admin_create (c, path, body);
 }
 
 /* The id of a fresh record of @resource for @target; 0 when the test does
@@ -336,6 +384,8 @@ make_record (Ctx *c, const char *resource, const char *target)
     return make_enterprise (c, 0);
   if (strcmp (resource, "users") == 0 && (own || foreign))
     return make_user (c, own ? c->own_child_org : c->foreign_child_org);
+  if (own || foreign)
+    return make_fixture_record (c, resource, target);
   return 0;
 }
 
@@ -374,6 +424,24 @@ fill_body (Ctx *c, const char *tmpl, Principal *who)
   if (strstr (s, "{foreign_enterprise}"))
     {
       char *t = replace_int (s, "{foreign_enterprise}", make_enterprise (c, c->foreign_child_org));
+      g_free (s);
+      s = t;
+    }
+  if (strstr (s, "{own_enterprise}"))
+    {
+      char *t = replace_int (s, "{own_enterprise}", make_enterprise (c, c->own_child_org));
+      g_free (s);
+      s = t;
+    }
+  if (strstr (s, "{own_chain}"))
+    {
+      char *t = replace_int (s, "{own_chain}", make_chain (c, c->own_org));
+      g_free (s);
+      s = t;
+    }
+  if (strstr (s, "{foreign_chain}"))
+    {
+      char *t = replace_int (s, "{foreign_chain}", make_chain (c, c->foreign_org));
       g_free (s);
       s = t;
     }
@@ -467,7 +535,7 @@ static void
 replay (Ctx *c, PermLine *l, guint pi)
 {
   Principal *who = pi == P_ANON ? &c->spare : &c->p[pi];
-  g_autofree char *resource = resource_of (l->pattern);
+  g_autofree char *resource = resource_of (c, l->pattern);
   gint64 id = 0, member_id = 0, token_id = 0;
   g_autofree char *path = NULL;
   g_autofree char *body = NULL;
@@ -580,12 +648,14 @@ make_principal (Ctx *c, Principal *p, const char *name, const char *role, gint64
 static void
 ctx_init (Ctx *c)
 {
-  g_autofree char *tsv = table_path ();
+  g_autofree char *config = NULL;
 
   memset (c, 0, sizeof *c);
   c->failures = g_string_new (NULL);
-  c->lines = load_table (tsv);
-  c->server = lj_test_server_start (LJ_TEST_SERVER_DEMO, 0);
+  load_tables (c);
+  /* Every first-party plugin that is built is loaded, so its routes need
+   * lines too. */
+  c->server = lj_test_server_start_with_plugins (LJ_TEST_SERVER_DEMO, LJ_FIRST_PARTY_PLUGIN_DIRS, NULL);
   g_assert_cmpint (sqlite3_open_v2 (lj_test_server_get_db_path (c->server), &c->db, SQLITE_OPEN_READONLY, NULL), ==,
                    SQLITE_OK);
   sqlite3_busy_timeout (c->db, 5000);
@@ -642,6 +712,7 @@ ctx_clear (Ctx *c)
   sqlite3_close (c->db);
   lj_test_server_free (c->server);
   g_ptr_array_unref (c->lines);
+  g_hash_table_unref (c->fixtures);
   g_ptr_array_unref (c->routes);
   g_hash_table_unref (c->public_routes);
   g_string_free (c->failures, TRUE);
