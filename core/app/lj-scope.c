@@ -3,7 +3,8 @@
  * organisation below it owns.  The subtree is read once per request (one
  * recursive query over the indexed parent_id) and kept on the request; SQL
  * sees the same rule as lj_in_scope(org_id), with lj_role(), lj_user_id()
- * and lj_org_id(), so declarations and plugins can filter in SQL. */
+ * and lj_org_id(), so declarations and plugins can filter in SQL; and
+ * lj_now(), the clock tests can move. */
 #include "lj-app-private.h"
 
 static GHashTable *
@@ -100,6 +101,14 @@ sql_org_id (sqlite3_context *ctx, int argc, sqlite3_value **argv)
   sqlite3_result_int64 (ctx, req ? lj_request_get_org_id (req) : 0);
 }
 
+/* lj_now(): the injectable clock as `YYYY-MM-DDTHH:MM:SSZ`, so derived
+ * fields and filters ("overdue now") follow lj_clock in tests too. */
+static void
+sql_now (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  sqlite3_result_text (ctx, lj_clock_now_timestamp (), -1, g_free);
+}
+
 /* DIRECTONLY: these depend on who is asking, so they must never be baked
  * into a trigger, view or index. */
 void
@@ -114,6 +123,7 @@ lj_scope_register_sql_functions (LjApp *app)
     { "lj_role", 0, sql_role },
     { "lj_user_id", 0, sql_user_id },
     { "lj_org_id", 0, sql_org_id },
+    { "lj_now", 0, sql_now },
   };
   sqlite3 *db;
 

@@ -16,12 +16,14 @@
 
 /* Every source: ?1 is the enterprise; columns at, kind, title, resource,
  * record_id, detail. */
+/* Activities organised or co-organised by an organisation covering the
+ * enterprise: two indexed lookups joined by UNION (an OR would scan). */
 #define ACTIVITY_SOURCE \
   "SELECT a.starts_at AS at, 'activity' AS kind, a.title AS title, 'activities' AS resource, a.id AS record_id, " \
   "json_object('kind', a.kind, 'organizer_org_id', a.organizer_org_id) AS detail FROM activities a " \
-  "WHERE a.organizer_org_id IN (SELECT oe.org_id FROM organization_enterprises oe WHERE oe.enterprise_id = ?1) " \
-  "OR a.id IN (SELECT co.activity_id FROM activity_co_organizers co WHERE co.org_id IN " \
-  "(SELECT oe.org_id FROM organization_enterprises oe WHERE oe.enterprise_id = ?1))"
+  "WHERE a.id IN (SELECT a2.id FROM organization_enterprises oe JOIN activities a2 ON a2.organizer_org_id = oe.org_id " \
+  "WHERE oe.enterprise_id = ?1 UNION SELECT co.activity_id FROM organization_enterprises oe " \
+  "JOIN activity_co_organizers co ON co.org_id = oe.org_id WHERE oe.enterprise_id = ?1)"
 #define MEMBER_SOURCE \
   "SELECT m.joined_on || 'T00:00:00Z' AS at, 'member.joined' AS kind, m.name AS title, 'members' AS resource, " \
   "m.id AS record_id, json_object('status', m.status, 'org_id', m.org_id) AS detail FROM members m " \

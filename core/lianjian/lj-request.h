@@ -102,7 +102,8 @@ gint64       lj_request_get_org_id (LjRequest *req);
  * Whether organisation @org_id is in the caller's write scope: always for
  * admins, never for viewers, and for secretaries when @org_id is their
  * organisation or below it.  The same test is available to SQL as
- * `lj_in_scope(org_id)`, with `lj_role()`, `lj_user_id()` and `lj_org_id()`.
+ * `lj_in_scope(org_id)`, with `lj_role()`, `lj_user_id()` and `lj_org_id()`;
+ * `lj_now()` is lj_clock_now_timestamp () for SQL.
  */
 LJ_AVAILABLE_IN_1_0
 gboolean     lj_request_org_in_scope (LjRequest *req, gint64 org_id);
