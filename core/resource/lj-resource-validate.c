@@ -191,10 +191,10 @@ check_scalar (LjValidation *v, LjField *f, const char *path, JsonNode *node, GEr
 static char *
 item_key (LjField *f, JsonNode *item)
 {
-  if (f->item)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (item));
-  return g_strdup_printf ("%" G_GINT64_FORMAT,
-                          json_object_get_int_member_with_default (json_node_get_object (item), f->link_key, 0));
+  JsonNode *key = f->item ? item : json_object_get_member (json_node_get_object (item), f->link_key);
+
+  /* Whatever the key's type (an id, a string, a date): its JSON text. */
+  return key ? json_to_string (key, FALSE) : g_strdup ("null");
 }
 
 static JsonNode *

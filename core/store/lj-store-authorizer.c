@@ -86,6 +86,11 @@ allow_own (LjStoreGuard *guard, const char *what, const char *name)
 static int
 allow_own_on (LjStoreGuard *guard, const char *what, const char *name, const char *table)
 {
+  /* SQLite names the indexes it makes for PRIMARY KEY and UNIQUE (also
+   * those of FTS5's shadow tables) sqlite_autoindex_<table>_N: the table
+   * decides whose they are. */
+  if (name && g_str_has_prefix (name, "sqlite_autoindex_") && is_own (guard, table))
+    return SQLITE_OK;
   if (!is_own (guard, name))
     return deny (guard, what, name, NULL);
   if (!is_own (guard, table))
