@@ -57,5 +57,10 @@ void      lj_auth_configure (guint idle_timeout, guint absolute_timeout, guint l
 /* Tests only: use the OWASP-minimum Argon2id profile (t=2, 19 MiB)
  * instead of libsodium's INTERACTIVE limits.  Call before any hashing. */
 void      lj_auth_use_test_profile (void);
+/* Tests only: while @hold, password workers wait before hashing, so a test
+ * can show other requests are answered while a hash is pending. */
+void      lj_password_hold_for_testing (gboolean hold);
+/* Tests only: how many workers wait on the hold now. */
+guint     lj_password_held_for_testing (void);
 
 G_END_DECLS

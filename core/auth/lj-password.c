@@ -166,12 +166,51 @@ finish_task (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Tests only: while held, workers wait before hashing, so a test can prove
+ * that requests are answered while a hash is pending. */
+static GMutex hold_lock;
+static GCond hold_cond;
+static gboolean held;
+static guint waiting;   /* workers parked by the hold */
+
+guint
+lj_password_held_for_testing (void)
+{
+  guint n;
+
+  g_mutex_lock (&hold_lock);
+  n = waiting;
+  g_mutex_unlock (&hold_lock);
+  return n;
+}
+
+void
+lj_password_hold_for_testing (gboolean hold)
+{
+  g_mutex_lock (&hold_lock);
+  held = hold;
+  g_cond_broadcast (&hold_cond);
+  g_mutex_unlock (&hold_lock);
+}
+
+static void
+wait_while_held (void)
+{
+  g_mutex_lock (&hold_lock);
+  waiting++;
+  while (held)
+    g_cond_wait (&hold_cond, &hold_lock);
+  waiting--;
+  g_mutex_unlock (&hold_lock);
+}
+
 static void
 worker (gpointer data, gpointer user_data)
 {
   LjPasswordTask *task = data;
   g_autoptr (GSource) source = g_idle_source_new ();
 
+  wait_while_held ();
   run_job (task->job);
   g_source_set_callback (source, finish_task, task, NULL);
   g_source_set_priority (source, G_PRIORITY_DEFAULT);

@@ -124,8 +124,10 @@ parse_type (JsonObject *prop, LjFieldType *type)
     *type = LJ_FIELD_BOOLEAN;
   else if (g_strcmp0 (t, "object") == 0)
     *type = LJ_FIELD_JSON;
+  /* An array is a link table, unless SQL derives it (then JSON, like a
+   * derived object). */
   else if (g_strcmp0 (t, "array") == 0)
-    *type = LJ_FIELD_LINK;
+    *type = json_object_has_member (prop, "x-lj-sql") ? LJ_FIELD_JSON : LJ_FIELD_LINK;
   else
     return FALSE;
   return TRUE;
@@ -150,8 +152,10 @@ static LjField *parse_field (const char *rname, const char *name, JsonObject *pr
 static gboolean
 parse_link (const char *rname, LjField *f, JsonObject *prop, GError **error)
 {
-  JsonObject *link = json_object_get_object_member (prop, "x-lj-link");
-  JsonObject *items = json_object_has_member (prop, "items") ? json_object_get_object_member (prop, "items") : NULL;
+  JsonNode *link_node = json_object_get_member (prop, "x-lj-link");
+  JsonNode *items_node = json_object_get_member (prop, "items");
+  JsonObject *link = link_node && JSON_NODE_HOLDS_OBJECT (link_node) ? json_node_get_object (link_node) : NULL;
+  JsonObject *items = items_node && JSON_NODE_HOLDS_OBJECT (items_node) ? json_node_get_object (items_node) : NULL;
 
   if (link == NULL || items == NULL)
     return declaration_error (error, rname, f->name, "an array needs x-lj-link and items");

@@ -32,7 +32,7 @@ static const char *const host_tables[] = { "lj_schema", NULL };
 /* Pragmas that only read; `table_info(x)` and friends take a table name. */
 static const char *const read_pragmas[] = {
   "foreign_key_check", "foreign_key_list", "table_info", "table_xinfo", "index_list", "index_info",
-  "index_xinfo", NULL
+  "index_xinfo", "data_version", NULL   /* data_version: FTS5 reads it when it creates its tables */
 };
 
 static gboolean

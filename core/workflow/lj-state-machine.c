@@ -81,7 +81,7 @@ lj_state_machine_unref (LjStateMachine *sm)
 {
   if (sm == NULL || !g_atomic_ref_count_dec (&sm->ref))
     return;
-  g_clear_pointer (&sm->resource, lj_resource_unref);
+  sm->resource = NULL;   /* borrowed: the resource owns the machine */
   g_free (sm->initial);
   g_clear_pointer (&sm->events, g_ptr_array_unref);
   g_clear_pointer (&sm->predicates, g_ptr_array_unref);
@@ -446,7 +446,7 @@ lj_state_machine_parse (LjResource *resource, const char *declaration, gssize le
     }
   sm = g_new0 (LjStateMachine, 1);
   g_atomic_ref_count_init (&sm->ref);
-  sm->resource = lj_resource_ref (resource);
+  sm->resource = resource;   /* borrowed: the resource owns its machine (no cycle) */
   sm->events = g_ptr_array_new_with_free_func (sm_event_free);
   sm->predicates = g_ptr_array_new_with_free_func (sm_predicate_free);
   if (!check_keys (resource, "declaration", json_node_get_object (root), root_keys, error) ||
