@@ -8,13 +8,14 @@ CREATE TABLE visit_log_sla_policies (
   version       INTEGER NOT NULL DEFAULT 1,
   created_at    TEXT NOT NULL,
   updated_at    TEXT NOT NULL,
-  name          TEXT NOT NULL UNIQUE,
+  name          TEXT NOT NULL,
   accept_days   INTEGER NOT NULL CHECK (accept_days BETWEEN 0 AND 365),
   handle_days   INTEGER NOT NULL CHECK (handle_days BETWEEN 0 AND 365),
   close_days    INTEGER NOT NULL CHECK (close_days BETWEEN 0 AND 365),
   day_kind      TEXT NOT NULL DEFAULT 'calendar' CHECK (day_kind IN ('calendar', 'working')),
   description   TEXT
 ) STRICT;
+CREATE UNIQUE INDEX visit_log_sla_policies_name_idx ON visit_log_sla_policies (name);
 INSERT INTO visit_log_sla_policies (id, created_at, updated_at, name, accept_days, handle_days, close_days, day_kind, description)
   VALUES (1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '1610', 1, 6, 10, 'calendar',
           '“1610”机制：1天内受理，6天内办理，10天内办结（日历日，自登记起算）');
@@ -35,9 +36,9 @@ CREATE TABLE visit_log_campaigns (
 ) STRICT;
 CREATE TABLE visit_log_campaign_chains (
   campaign_id   INTEGER NOT NULL REFERENCES visit_log_campaigns (id) ON DELETE CASCADE,
-  chain_id      INTEGER NOT NULL REFERENCES chains (id),
-  PRIMARY KEY (campaign_id, chain_id)
+  chain_id      INTEGER NOT NULL REFERENCES chains (id)
 ) STRICT;
+CREATE UNIQUE INDEX visit_log_campaign_chains_idx ON visit_log_campaign_chains (campaign_id, chain_id);
 
 CREATE TABLE visit_log_teams (
   id            INTEGER PRIMARY KEY,
@@ -63,14 +64,16 @@ CREATE TABLE visit_log_assignments (
   version       INTEGER NOT NULL DEFAULT 1,
   created_at    TEXT NOT NULL,
   updated_at    TEXT NOT NULL,
-  campaign_id   INTEGER NOT NULL REFERENCES visit_log_campaigns (id),
+  -- The team's round when not sent (filled when the row is written).
+  campaign_id   INTEGER REFERENCES visit_log_campaigns (id),
   team_id       INTEGER NOT NULL REFERENCES visit_log_teams (id),
   enterprise_id INTEGER NOT NULL REFERENCES enterprises (id),
   planned_by    TEXT,
   status        TEXT NOT NULL DEFAULT 'pending',
-  skip_reason   TEXT,
-  UNIQUE (campaign_id, enterprise_id)
+  skip_reason   TEXT
 ) STRICT;
+-- One enterprise once per round.
+CREATE UNIQUE INDEX visit_log_assignments_enterprise_idx ON visit_log_assignments (campaign_id, enterprise_id);
 CREATE INDEX visit_log_assignments_team_idx ON visit_log_assignments (team_id);
 
 CREATE TABLE visit_log_visits (
@@ -78,7 +81,7 @@ CREATE TABLE visit_log_visits (
   version       INTEGER NOT NULL DEFAULT 1,
   created_at    TEXT NOT NULL,
   updated_at    TEXT NOT NULL,
-  campaign_id   INTEGER NOT NULL REFERENCES visit_log_campaigns (id),
+  campaign_id   INTEGER REFERENCES visit_log_campaigns (id),
   enterprise_id INTEGER NOT NULL REFERENCES enterprises (id),
   team_id       INTEGER NOT NULL REFERENCES visit_log_teams (id),
   visited_on    TEXT NOT NULL,
@@ -155,29 +158,6 @@ CREATE TABLE visit_log_escalations (
   deadline      TEXT NOT NULL CHECK (deadline IN ('accept', 'handle', 'close')),
   due_at        TEXT NOT NULL,
   escalated_at  TEXT NOT NULL,
-  state         TEXT NOT NULL,
-  UNIQUE (request_id, deadline)
+  state         TEXT NOT NULL
 ) STRICT;
-
-CREATE VIRTUAL TABLE visit_log_requests_fts USING fts5 (description, requested_outcome, resolution, content = 'visit_log_requests', content_rowid = 'id', tokenize = 'trigram');
-CREATE TRIGGER visit_log_requests_fts_ai AFTER INSERT ON visit_log_requests BEGIN
-  INSERT INTO visit_log_requests_fts (rowid, description, requested_outcome, resolution) VALUES (new.id, new.description, new.requested_outcome, new.resolution);
-END;
-CREATE TRIGGER visit_log_requests_fts_ad AFTER DELETE ON visit_log_requests BEGIN
-  INSERT INTO visit_log_requests_fts (visit_log_requests_fts, rowid, description, requested_outcome, resolution) VALUES ('delete', old.id, old.description, old.requested_outcome, old.resolution);
-END;
-CREATE TRIGGER visit_log_requests_fts_au AFTER UPDATE ON visit_log_requests BEGIN
-  INSERT INTO visit_log_requests_fts (visit_log_requests_fts, rowid, description, requested_outcome, resolution) VALUES ('delete', old.id, old.description, old.requested_outcome, old.resolution);
-  INSERT INTO visit_log_requests_fts (rowid, description, requested_outcome, resolution) VALUES (new.id, new.description, new.requested_outcome, new.resolution);
-END;
-CREATE VIRTUAL TABLE visit_log_visits_fts USING fts5 (summary, visitors, enterprise_attendees, content = 'visit_log_visits', content_rowid = 'id', tokenize = 'trigram');
-CREATE TRIGGER visit_log_visits_fts_ai AFTER INSERT ON visit_log_visits BEGIN
-  INSERT INTO visit_log_visits_fts (rowid, summary, visitors, enterprise_attendees) VALUES (new.id, new.summary, new.visitors, new.enterprise_attendees);
-END;
-CREATE TRIGGER visit_log_visits_fts_ad AFTER DELETE ON visit_log_visits BEGIN
-  INSERT INTO visit_log_visits_fts (visit_log_visits_fts, rowid, summary, visitors, enterprise_attendees) VALUES ('delete', old.id, old.summary, old.visitors, old.enterprise_attendees);
-END;
-CREATE TRIGGER visit_log_visits_fts_au AFTER UPDATE ON visit_log_visits BEGIN
-  INSERT INTO visit_log_visits_fts (visit_log_visits_fts, rowid, summary, visitors, enterprise_attendees) VALUES ('delete', old.id, old.summary, old.visitors, old.enterprise_attendees);
-  INSERT INTO visit_log_visits_fts (rowid, summary, visitors, enterprise_attendees) VALUES (new.id, new.summary, new.visitors, new.enterprise_attendees);
-END;
+CREATE UNIQUE INDEX visit_log_escalations_once_idx ON visit_log_escalations (request_id, deadline);
