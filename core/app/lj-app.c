@@ -381,6 +381,12 @@ lj_app_dispatch (LjApp *app, LjRequest *req)
   lj_request_set_app (req, app);
   lj_request_set_store (req, app->store);
   lj_request_set_response_header (req, "X-Request-Id", lj_request_get_id (req));
+  if (lj_request_get_malformed (req))
+    {
+      g_set_error_literal (&error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_BAD_REQUEST, lj_request_get_malformed (req));
+      respond_error (req, error);
+      return;
+    }
   route = lj_app_match_route (app, req, allow);
   if (route == NULL)
     {

@@ -158,6 +158,10 @@ handle_audit_list (LjRequest *req, gpointer user_data, GError **error)
   int idx = 1, rc;
   gsize len;
 
+  static const char *const params[] = { "entity", "entity_id", "actor_id", "action", "from", "to", "limit",
+                                        "cursor", NULL };
+
+  lj_request_check_query_params (req, params);
   for (guint i = 0; i < G_N_ELEMENTS (audit_filters); i++)
     if (audit_filters[i].integer)
       parse_positive (req, audit_filters[i].param, &ints[i]);

@@ -137,8 +137,11 @@ token_list (LjRequest *req, gpointer data, GError **error)
   guint limit, n = 0;
   int rc;
 
+  static const char *const params[] = { "limit", "cursor", NULL };
+
   if (!require_user (req, user_id, error))
     return FALSE;
+  lj_request_check_query_params (req, params);
   lj_auth_parse_limit (req, &limit);
   if (cursor && !lj_auth_cursor_decode (cursor, &after))
     lj_request_add_field_error (req, "cursor", "is not a cursor of this list");

@@ -247,6 +247,9 @@ user_list (LjRequest *req, gpointer data, GError **error)
   LjRole r;
   int rc;
 
+  static const char *const params[] = { "role", "org_id", "disabled", "limit", "cursor", NULL };
+
+  lj_request_check_query_params (req, params);
   lj_auth_parse_limit (req, &limit);
   if (role && !lj_role_from_string (role, &r))
     lj_request_add_field_error (req, "role", "must be admin, secretary or viewer");

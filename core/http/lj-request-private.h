@@ -47,6 +47,8 @@ void         lj_request_set_principal (LjRequest *req, const LjPrincipal *princi
 const LjPrincipal *lj_request_get_principal (LjRequest *req);
 void         lj_request_set_client_address (LjRequest *req, const char *address);
 const char  *lj_request_get_client_address (LjRequest *req);
+const char  *lj_request_get_malformed (LjRequest *req);
+void         lj_request_set_malformed (LjRequest *req, const char *reason);
 GHashTable  *lj_request_get_scope_cache (LjRequest *req);
 void         lj_request_set_scope_cache (LjRequest *req, GHashTable *scope);
 void         lj_request_count_audit (LjRequest *req);

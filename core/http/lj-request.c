@@ -34,6 +34,7 @@ struct _LjRequest {
   gpointer    resume_data;
   GPtrArray  *after_commit;   /* LjEvent* */
   JsonObject *problem_members;
+  const char *malformed;      /* static text, or NULL */
 
   guint       status;
   char       *content_type;
@@ -62,7 +63,9 @@ lj_request_new (const char *method, const char *path, const char *query_string)
   g_atomic_ref_count_init (&req->ref);
   req->method = g_strdup (method);
   req->path = g_strdup (path);
-  req->query = query_string && *query_string
+  if (query_string && (strstr (query_string, "%00") != NULL))
+    req->malformed = "the query string holds a NUL byte (%00)";
+  req->query = query_string && *query_string && req->malformed == NULL
     ? soup_form_decode (query_string)
     : g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   req->headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -251,6 +254,37 @@ lj_request_add_field_error (LjRequest *req, const char *field, const char *forma
   fe->message = g_strdup_vprintf (format, args);
   va_end (args);
   g_ptr_array_add (req->field_errors, fe);
+}
+
+gboolean
+lj_request_check_query_params (LjRequest *req, const char *const *allowed)
+{
+  g_autoptr (GList) keys = g_list_sort (g_hash_table_get_keys (req->query), (GCompareFunc) strcmp);
+  gboolean ok = TRUE;
+
+  for (GList *l = keys; l; l = l->next)
+    if (!g_strv_contains (allowed, l->data))
+      {
+        lj_request_add_field_error (req, l->data, "unknown parameter");
+        ok = FALSE;
+      }
+  return ok;
+}
+
+/* Why the request line cannot be served as sent, or NULL: a NUL byte
+ * (%00) would cut a value short where C strings are used, and an encoded
+ * slash would let `%2F` route as `/`. */
+const char *
+lj_request_get_malformed (LjRequest *req)
+{
+  return req->malformed;
+}
+
+/* @reason: static text. */
+void
+lj_request_set_malformed (LjRequest *req, const char *reason)
+{
+  req->malformed = reason;
 }
 
 guint

@@ -18,6 +18,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <libsoup/soup.h>
+#include <gio/gunixsocketaddress.h>
+#include <unistd.h>
 
 #define LJ_SERVER_BACKLOG 256
 #define LJ_SERVER_SWEEP_MS 500
@@ -30,6 +32,7 @@ typedef struct {
   GIOStream  *stream;       /* weak */
   gint64      last_active;  /* monotonic µs */
   guint       busy;         /* requests between got-headers and finished */
+  char       *peer;         /* "address:port", the key in LjServer.conns */
 } LjConn;
 
 struct _LjServer {
@@ -39,7 +42,7 @@ struct _LjServer {
   GSource      *accept_source;
   guint         backoff_id;
   guint         sweep_id;
-  GHashTable   *conns;        /* GSocket* -> LjConn* */
+  GHashTable   *conns;        /* "address:port" of the peer -> LjConn* */
   guint64       accepted;
   guint64       idle_closed;
 };
@@ -91,17 +94,23 @@ conn_stream_gone (gpointer data, GObject *where_the_object_was)
 {
   LjConn *conn = data;
 
-  g_hash_table_remove (conn->server->conns, conn->socket);
+  g_hash_table_remove (conn->server->conns, conn->peer);
 }
 
 static void
 conn_close (LjConn *conn)
 {
+  GIOStream *stream = conn->stream;
+
   /* Shutting the socket down wakes libsoup's pending read with an error,
    * which ends its connection; closing the stream frees the fd even if
-   * libsoup 3.2.3 fails to let go of its object. */
+   * libsoup 3.2.3 fails to let go of its object (it leaks a keep-alive
+   * connection the client closed while idle), so stop tracking it here
+   * rather than wait for a finalisation that may never come. */
+  g_object_weak_unref (G_OBJECT (stream), conn_stream_gone, conn);
   g_socket_shutdown (conn->socket, TRUE, TRUE, NULL);
-  g_io_stream_close (conn->stream, NULL, NULL);
+  g_hash_table_remove (conn->server->conns, conn->peer);
+  g_io_stream_close (stream, NULL, NULL);
 }
 
 static gboolean
@@ -138,12 +147,35 @@ sweep_connections (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+static char *
+peer_key (GSocketAddress *address)
+{
+  g_autofree char *ip = NULL;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (address))
+    return NULL;
+  ip = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+  return g_strdup_printf ("%s:%u", ip, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
+}
+
+/* A message's connection, found by its peer's address and port (unique
+ * among open TCP connections): libsoup 3.2.3 gives no socket for
+ * connections handed to it with soup_server_accept_iostream (). */
 static LjConn *
 conn_for_message (LjServer *self, SoupServerMessage *msg)
 {
-  GSocket *sock = soup_server_message_get_socket (msg);
+  g_autofree char *key = peer_key (soup_server_message_get_remote_address (msg));
 
-  return sock ? g_hash_table_lookup (self->conns, sock) : NULL;
+  return key ? g_hash_table_lookup (self->conns, key) : NULL;
+}
+
+static void
+conn_free (gpointer data)
+{
+  LjConn *conn = data;
+
+  g_free (conn->peer);
+  g_free (conn);
 }
 
 /* ---- accepting ---- */
@@ -196,18 +228,33 @@ hand_to_soup (LjServer *self, GSocket *sock)
       g_socket_close (sock, NULL);
       return;
     }
-  if (!soup_server_accept_iostream (self->soup, G_IO_STREAM (stream), local, remote, &error))
-    {
-      g_warning ("cannot serve a new connection: %s", error->message);
-      return;
-    }
+  /* Tracked before libsoup sees it: libsoup may read and answer a request
+   * already waiting on the socket inside soup_server_accept_iostream (). */
   conn = g_new0 (LjConn, 1);
   conn->server = self;
   conn->socket = sock;
   conn->stream = G_IO_STREAM (stream);
   conn->last_active = g_get_monotonic_time ();
-  g_hash_table_insert (self->conns, sock, conn);
+  conn->peer = peer_key (remote);
+  if (conn->peer == NULL)
+    conn->peer = g_strdup_printf ("socket:%p", (void *) sock);
+  {
+    /* A stale entry for the same peer (its stream never finalised): drop
+     * it first, with its weak reference. */
+    LjConn *stale = g_hash_table_lookup (self->conns, conn->peer);
+    if (stale)
+      {
+        g_object_weak_unref (G_OBJECT (stale->stream), conn_stream_gone, stale);
+        g_hash_table_remove (self->conns, stale->peer);
+      }
+  }
+  g_hash_table_insert (self->conns, conn->peer, conn);
   g_object_weak_ref (G_OBJECT (stream), conn_stream_gone, conn);
+  if (!soup_server_accept_iostream (self->soup, G_IO_STREAM (stream), local, remote, &error))
+    {
+      g_warning ("cannot serve a new connection: %s", error->message);
+      return;   /* the stream goes with our reference, and the weak ref untracks it */
+    }
   self->accepted++;
 }
 
@@ -241,23 +288,59 @@ accept_ready (GSocket *listener, GIOCondition cond, gpointer data)
 typedef struct {
   guint hosts;
   guint lengths;
+  guint bad_names;
+  guint bad_lengths;
 } LjHeaderCounts;
+
+/* RFC 9110 §5.1: a field name is a token. */
+static gboolean
+is_token (const char *name)
+{
+  static const char tchar[] = "!#$%&'*+-.^_`|~";
+
+  if (*name == '\0')
+    return FALSE;
+  for (const char *p = name; *p; p++)
+    if (!g_ascii_isalnum (*p) && strchr (tchar, *p) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+/* Content-Length is one or more digits, and nothing else. */
+static gboolean
+is_length (const char *value)
+{
+  gsize n = strspn (value, "0123456789");
+
+  return n > 0 && n <= 18 && value[n] == '\0';
+}
 
 static void
 count_header (const char *name, const char *value, gpointer data)
 {
   LjHeaderCounts *c = data;
 
+  if (!is_token (name))
+    c->bad_names++;
   if (g_ascii_strcasecmp (name, "Host") == 0)
     c->hosts++;
   else if (g_ascii_strcasecmp (name, "Content-Length") == 0)
-    c->lengths += 1 + (strchr (value, ',') != NULL);
+    {
+      c->lengths += 1 + (strchr (value, ',') != NULL);
+      c->bad_lengths += !is_length (value);
+    }
 }
 
+/* Answers at once and closes, without reading the body: libsoup would
+ * only write a response set here after the whole body had arrived (or
+ * never, for framing it cannot read), so the bytes go straight to the
+ * socket we own. */
 static void
-refuse_early (SoupServerMessage *msg, guint status, const char *detail)
+refuse_early (LjServer *self, SoupServerMessage *msg, guint status, const char *detail)
 {
   g_autoptr (LjRequest) req = lj_request_new (soup_server_message_get_method (msg), "/", NULL);
+  LjConn *conn = conn_for_message (self, msg);
+  g_autofree char *head = NULL;
   const char *body;
   gsize len;
 
@@ -266,6 +349,15 @@ refuse_early (SoupServerMessage *msg, guint status, const char *detail)
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, lj_request_get_response_type (req), SOUP_MEMORY_COPY, body, len);
+  if (conn == NULL)
+    return;
+  head = g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: %s\r\nContent-Length: %" G_GSIZE_FORMAT "\r\n"
+                          "Connection: close\r\n\r\n", status, soup_status_get_phrase (status),
+                          lj_request_get_response_type (req), len);
+  /* A few hundred bytes into a fresh socket's buffer: never blocks. */
+  g_socket_send (conn->socket, head, strlen (head), NULL, NULL);
+  g_socket_send (conn->socket, body, len, NULL, NULL);
+  conn_close (conn);
 }
 
 static void
@@ -287,17 +379,22 @@ got_headers (SoupServerMessage *msg, gpointer data)
   soup_message_headers_remove (headers, "Range");
   soup_message_headers_remove (headers, "If-Range");
   soup_message_headers_foreach (headers, count_header, &counts);
-  if (counts.hosts > 1 || counts.lengths > 1 ||
+  if (counts.bad_names > 0)
+    {
+      refuse_early (self, msg, 400, "a header field name is not a token (RFC 9110 section 5.1)");
+      return;
+    }
+  if (counts.hosts > 1 || counts.lengths > 1 || counts.bad_lengths > 0 ||
       (counts.lengths > 0 && soup_message_headers_get_one (headers, "Transfer-Encoding")))
     {
-      refuse_early (msg, 400, "ambiguous request framing (duplicate Host or Content-Length, "
-                              "or Content-Length with Transfer-Encoding)");
+      refuse_early (self, msg, 400, "ambiguous request framing (duplicate Host or Content-Length, a Content-Length "
+                                    "that is not a number, or Content-Length with Transfer-Encoding)");
       return;
     }
   length = soup_message_headers_get_content_length (headers);
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       length > (goffset) self->app->config->body_limit)
-    refuse_early (msg, 413, "the body is larger than this server accepts");
+    refuse_early (self, msg, 413, "the body is larger than this server accepts");
 }
 
 static void
@@ -320,7 +417,8 @@ request_done (SoupServer *soup, SoupServerMessage *msg, gpointer data)
 {
   LjMsgState *st = g_object_get_data (G_OBJECT (msg), LJ_MSG_STATE);
 
-  if (st && st->conn && st->conn->busy > 0 && conn_for_message (data, msg) == st->conn)
+  /* Looked up again first: the sweep may have dropped the connection. */
+  if (st && st->conn && conn_for_message (data, msg) == st->conn && st->conn->busy > 0)
     {
       st->conn->busy--;
       st->conn->last_active = g_get_monotonic_time ();
@@ -454,6 +552,28 @@ handle_any (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
 
 /* ---- life cycle ---- */
 
+/* libsoup 3.2.3 keeps a connection alive after a response only when the
+ * server has a listener of its own (`priv->listeners` in request_finished);
+ * ours accept through soup_server_accept_iostream, so without one every
+ * connection closed after its first request.  Give it a listener nobody
+ * can reach: an abstract Unix socket with a random name. */
+static gboolean
+give_soup_a_listener (LjServer *self, GError **error)
+{
+  g_autofree char *name = g_strdup_printf ("lianjian-keepalive-%d-%08x", getpid (), g_random_int ());
+  g_autoptr (GSocketAddress) sa = g_unix_socket_address_new_with_type (name, -1, G_UNIX_SOCKET_ADDRESS_ABSTRACT);
+  g_autoptr (GSocket) sock = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT,
+                                           error);
+
+  if (sock == NULL || !g_socket_bind (sock, sa, FALSE, error) || !g_socket_listen (sock, error) ||
+      !soup_server_listen_socket (self->soup, sock, 0, error))
+    {
+      g_prefix_error (error, "cannot set up keep-alive: ");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 LjServer *
 lj_server_new (LjApp *app)
 {
@@ -461,7 +581,7 @@ lj_server_new (LjApp *app)
 
   self->app = app;
   self->soup = soup_server_new ("server-header", "lianjian/" PACKAGE_VERSION " ", NULL);
-  self->conns = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  self->conns = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, conn_free);
   soup_server_add_handler (self->soup, NULL, handle_any, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_done), self);
@@ -495,6 +615,8 @@ lj_server_listen (LjServer *self, const char *host, guint port, GError **error)
       g_prefix_error (error, "cannot listen on %s:%u: ", host, port);
       return FALSE;
     }
+  if (!give_soup_a_listener (self, error))
+    return FALSE;
   start_accepting (self);
   sweep = g_timeout_source_new (LJ_SERVER_SWEEP_MS);
   g_source_set_callback (sweep, sweep_connections, self, NULL);

@@ -171,6 +171,14 @@ LJ_AVAILABLE_IN_1_0
 void         lj_request_add_field_error (LjRequest *req, const char *field, const char *format, ...) G_GNUC_PRINTF (3, 4);
 LJ_AVAILABLE_IN_1_0
 guint        lj_request_get_n_field_errors (LjRequest *req);
+/**
+ * lj_request_check_query_params:
+ * @allowed: NULL-terminated names the route accepts
+ * Adds an "unknown parameter" field error for every other query parameter.
+ * Returns: TRUE when there was none.
+ */
+LJ_AVAILABLE_IN_1_0
+gboolean     lj_request_check_query_params (LjRequest *req, const char *const *allowed);
 
 LJ_AVAILABLE_IN_1_0
 void         lj_request_set_response_json (LjRequest *req, guint status, char *json, gsize len);

@@ -159,7 +159,7 @@ lj_store_open (const char *path, LjStoreSync sync, guint busy_timeout_ms, GError
     }
   if (!store_configure (store, sync, busy_timeout_ms, error) || !store_probe (store, error))
     {
-      g_prefix_error (error, "%s: ", "opening the database");
+      g_prefix_error (error, "opening the database %s: ", path);
       return NULL;
     }
   return g_steal_pointer (&store);
