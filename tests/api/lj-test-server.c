@@ -435,8 +435,9 @@ lj_test_raw_as_is (LjTestServer *self, const char *data, gsize len)
   g_assert_no_error (error);
   sock = g_socket_connection_get_socket (conn);
   g_socket_set_timeout (sock, LJ_TEST_RAW_TIMEOUT_S);
-  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), data, len,
-                                            NULL, NULL, NULL));
+  /* The server may answer and close before taking every byte (an early
+   * 413): a failed write is not the test's failure; read what came back. */
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), data, len, NULL, NULL, NULL);
   for (;;)
     {
       gssize n = g_socket_receive (sock, buf, sizeof buf, NULL, NULL);
