@@ -17,6 +17,8 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <libsoup/soup.h>
 #include <gio/gunixsocketaddress.h>
 #include <unistd.h>
@@ -228,6 +230,11 @@ hand_to_soup (LjServer *self, GSocket *sock)
       g_socket_close (sock, NULL);
       return;
     }
+  /* libsoup writes a response's headers and body in two sends; on a kept
+   * alive connection Nagle would hold the second until the client's
+   * delayed ACK (~40 ms a request).  libsoup's own listener sets this; we
+   * accept ourselves, so we must. */
+  g_socket_set_option (sock, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
   /* Tracked before libsoup sees it: libsoup may read and answer a request
    * already waiting on the socket inside soup_server_accept_iostream (). */
   conn = g_new0 (LjConn, 1);

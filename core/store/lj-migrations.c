@@ -106,6 +106,25 @@ apply_pending (LjStore *store, const char *component, const LjMigrationStep *ste
   return TRUE;
 }
 
+/* After steps were applied (only then: it reads every row), the rows must
+ * still satisfy every foreign key; a step that breaks one is refused. */
+static gboolean
+foreign_keys_hold (LjStore *store, const char *component, GError **error)
+{
+  g_autoptr (LjStmt) st = lj_store_prepare (store, "PRAGMA foreign_key_check", error);
+  int rc;
+
+  if (st == NULL || (rc = lj_stmt_step (st, error)) < 0)
+    return FALSE;
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  g_set_error (error, LJ_STORE_ERROR, LJ_STORE_ERROR_CONSTRAINT,
+               "%s schema steps leave a row of %s (rowid %" G_GINT64_FORMAT ") referring to a missing row of %s",
+               component, sqlite3_column_text (st->stmt, 0), (gint64) sqlite3_column_int64 (st->stmt, 1),
+               sqlite3_column_text (st->stmt, 2));
+  return FALSE;
+}
+
 static gint
 step_cmp (gconstpointer a, gconstpointer b)
 {
@@ -127,7 +146,7 @@ lj_store_migrate (LjStore *store, const char *component, const LjMigrationStep *
   if (!lj_store_exec (store, LJ_SCHEMA_TABLE_SQL, error) ||
       !check_applied (store, component, sorted, n_steps, &applied, error) ||
       !apply_pending (store, component, sorted, n_steps, applied, error) ||
-      !lj_store_exec (store, "PRAGMA foreign_key_check", error))
+      (n_steps > 0 && sorted[n_steps - 1].version > applied && !foreign_keys_hold (store, component, error)))
     {
       lj_store_rollback (store);
       return FALSE;

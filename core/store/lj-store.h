@@ -68,6 +68,7 @@ gboolean      lj_store_begin (LjStore *store, LjStoreTxn mode, GError **error);
 gboolean      lj_store_commit (LjStore *store, GError **error);
 void          lj_store_rollback (LjStore *store);
 gboolean      lj_store_in_transaction (LjStore *store);
+gboolean      lj_store_check (LjStore *store, GError **error);
 
 gboolean      lj_store_set_error (LjStore *store, GError **error, int rc, const char *context);
 

@@ -133,7 +133,8 @@ scan_expected (const char *sql)
 {
   gboolean page = g_str_has_prefix (sql, "SELECT t.id, t.version, ") && strstr (sql, " ORDER BY ") &&
                   g_str_has_suffix (sql, " LIMIT ?");
-  gboolean total = g_str_has_prefix (sql, "SELECT count(*) FROM ") && strstr (sql, " t WHERE 1");
+  gboolean total = g_str_has_prefix (sql, "SELECT count(*) FROM ") &&
+                   (strstr (sql, " t WHERE 1") || g_str_has_suffix (sql, " t"));
 
   return page || total;
 }
