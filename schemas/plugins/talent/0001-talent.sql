@@ -18,17 +18,18 @@ CREATE TABLE talent_programmes (
   state            TEXT NOT NULL DEFAULT 'draft'
 ) STRICT;
 CREATE INDEX talent_programmes_org_idx ON talent_programmes (organizer_org_id);
-CREATE TABLE talent_programme_partners (
-  programme_id INTEGER NOT NULL REFERENCES talent_programmes (id) ON DELETE CASCADE,
-  name         TEXT NOT NULL,
-  PRIMARY KEY (programme_id, name)
-) STRICT;
 CREATE TABLE talent_programme_chains (
   programme_id INTEGER NOT NULL REFERENCES talent_programmes (id) ON DELETE CASCADE,
-  chain_id     INTEGER NOT NULL REFERENCES chains (id),
-  PRIMARY KEY (programme_id, chain_id)
+  chain_id     INTEGER NOT NULL REFERENCES chains (id)
 ) STRICT;
+CREATE UNIQUE INDEX talent_programme_chains_key_idx ON talent_programme_chains (programme_id, chain_id);
 CREATE INDEX talent_programme_chains_chain_idx ON talent_programme_chains (chain_id);
+-- Partner universities and institutes (a link array of strings).
+CREATE TABLE talent_programme_partners (
+  programme_id INTEGER NOT NULL REFERENCES talent_programmes (id) ON DELETE CASCADE,
+  partner      TEXT NOT NULL,
+  PRIMARY KEY (programme_id, partner)
+) STRICT;
 
 CREATE TABLE talent_sessions (
   id           INTEGER PRIMARY KEY,
@@ -57,21 +58,23 @@ CREATE TABLE talent_people (
   member_id          INTEGER REFERENCES members (id),
   position           TEXT,
   professional_title TEXT,
-  education          TEXT
+  education          TEXT,
+  skill_text         TEXT
 ) STRICT;
 CREATE INDEX talent_people_enterprise_idx ON talent_people (enterprise_id);
 CREATE UNIQUE INDEX talent_people_member_idx ON talent_people (member_id) WHERE member_id IS NOT NULL;
+-- Skill tags (free strings) and the profile tags (a closed set), link arrays of strings.
 CREATE TABLE talent_person_skills (
   person_id INTEGER NOT NULL REFERENCES talent_people (id) ON DELETE CASCADE,
-  tag       TEXT NOT NULL,
-  PRIMARY KEY (person_id, tag)
+  skill     TEXT NOT NULL,
+  PRIMARY KEY (person_id, skill)
 ) STRICT;
 CREATE TABLE talent_person_tags (
   person_id INTEGER NOT NULL REFERENCES talent_people (id) ON DELETE CASCADE,
-  tag       TEXT NOT NULL,
+  tag       TEXT NOT NULL CHECK (tag IN ('technical_expert','backbone','reserve_cadre')),
   PRIMARY KEY (person_id, tag)
 ) STRICT;
-CREATE INDEX talent_person_tags_tag_idx ON talent_person_tags (tag);
+CREATE INDEX talent_person_tags_tag_idx ON talent_person_tags (tag, person_id);
 
 CREATE TABLE talent_enrolments (
   id           INTEGER PRIMARY KEY,
@@ -85,9 +88,7 @@ CREATE TABLE talent_enrolments (
 ) STRICT;
 CREATE INDEX talent_enrolments_programme_idx ON talent_enrolments (programme_id, state, id);
 CREATE INDEX talent_enrolments_person_idx ON talent_enrolments (person_id);
--- One live enrolment per person and programme (withdrawn/rejected ones stay as history).
-CREATE UNIQUE INDEX talent_enrolments_live_idx ON talent_enrolments (programme_id, person_id)
-  WHERE state NOT IN ('withdrawn', 'rejected');
+CREATE INDEX talent_enrolments_pair_idx ON talent_enrolments (programme_id, person_id);
 
 CREATE TABLE talent_attendance (
   id             INTEGER PRIMARY KEY,
@@ -119,11 +120,12 @@ CREATE INDEX talent_tracks_person_idx ON talent_tracks (person_id);
 CREATE INDEX talent_tracks_stage_idx ON talent_tracks (kind, stage);
 CREATE TABLE talent_track_mentors (
   track_id  INTEGER NOT NULL REFERENCES talent_tracks (id) ON DELETE CASCADE,
-  member_id INTEGER NOT NULL REFERENCES members (id),
-  PRIMARY KEY (track_id, member_id)
+  member_id INTEGER NOT NULL REFERENCES members (id)
 ) STRICT;
+CREATE UNIQUE INDEX talent_track_mentors_key_idx ON talent_track_mentors (track_id, member_id);
 CREATE TABLE talent_track_reviews (
   track_id    INTEGER NOT NULL REFERENCES talent_tracks (id) ON DELETE CASCADE,
+  seq         INTEGER NOT NULL,
   reviewed_on TEXT NOT NULL,
   reviewer    TEXT NOT NULL,
   result      TEXT NOT NULL,
@@ -165,7 +167,9 @@ CREATE TABLE talent_pool_entries (
 ) STRICT;
 CREATE UNIQUE INDEX talent_pool_entries_person_idx ON talent_pool_entries (pool_id, person_id);
 
--- Full-text search (trigram), as the core's.
+-- Full-text search (`q`): external-content FTS5 tables with the trigram
+-- tokenizer (substrings of 3 characters or more, Chinese included), kept
+-- in step by triggers, as the core's (schemas/core/migrations/0001-core.sql).
 CREATE VIRTUAL TABLE talent_programmes_fts USING fts5 (name, description, content = 'talent_programmes', content_rowid = 'id', tokenize = 'trigram');
 CREATE TRIGGER talent_programmes_fts_ai AFTER INSERT ON talent_programmes BEGIN
   INSERT INTO talent_programmes_fts (rowid, name, description) VALUES (new.id, new.name, new.description);
@@ -173,18 +177,25 @@ END;
 CREATE TRIGGER talent_programmes_fts_ad AFTER DELETE ON talent_programmes BEGIN
   INSERT INTO talent_programmes_fts (talent_programmes_fts, rowid, name, description) VALUES ('delete', old.id, old.name, old.description);
 END;
-CREATE TRIGGER talent_programmes_fts_au AFTER UPDATE ON talent_programmes BEGIN
+CREATE TRIGGER talent_programmes_fts_au AFTER UPDATE OF name, description ON talent_programmes BEGIN
   INSERT INTO talent_programmes_fts (talent_programmes_fts, rowid, name, description) VALUES ('delete', old.id, old.name, old.description);
   INSERT INTO talent_programmes_fts (rowid, name, description) VALUES (new.id, new.name, new.description);
 END;
-CREATE VIRTUAL TABLE talent_people_fts USING fts5 (name, position, professional_title, content = 'talent_people', content_rowid = 'id', tokenize = 'trigram');
+CREATE VIRTUAL TABLE talent_people_fts USING fts5 (name, position, professional_title, skill_text, content = 'talent_people', content_rowid = 'id', tokenize = 'trigram');
 CREATE TRIGGER talent_people_fts_ai AFTER INSERT ON talent_people BEGIN
-  INSERT INTO talent_people_fts (rowid, name, position, professional_title) VALUES (new.id, new.name, new.position, new.professional_title);
+  INSERT INTO talent_people_fts (rowid, name, position, professional_title, skill_text) VALUES (new.id, new.name, new.position, new.professional_title, new.skill_text);
 END;
 CREATE TRIGGER talent_people_fts_ad AFTER DELETE ON talent_people BEGIN
-  INSERT INTO talent_people_fts (talent_people_fts, rowid, name, position, professional_title) VALUES ('delete', old.id, old.name, old.position, old.professional_title);
+  INSERT INTO talent_people_fts (talent_people_fts, rowid, name, position, professional_title, skill_text) VALUES ('delete', old.id, old.name, old.position, old.professional_title, old.skill_text);
 END;
-CREATE TRIGGER talent_people_fts_au AFTER UPDATE ON talent_people BEGIN
-  INSERT INTO talent_people_fts (talent_people_fts, rowid, name, position, professional_title) VALUES ('delete', old.id, old.name, old.position, old.professional_title);
-  INSERT INTO talent_people_fts (rowid, name, position, professional_title) VALUES (new.id, new.name, new.position, new.professional_title);
+CREATE TRIGGER talent_people_fts_au AFTER UPDATE OF name, position, professional_title, skill_text ON talent_people BEGIN
+  INSERT INTO talent_people_fts (talent_people_fts, rowid, name, position, professional_title, skill_text) VALUES ('delete', old.id, old.name, old.position, old.professional_title, old.skill_text);
+  INSERT INTO talent_people_fts (rowid, name, position, professional_title, skill_text) VALUES (new.id, new.name, new.position, new.professional_title, new.skill_text);
+END;
+-- The skill tags, flattened into talent_people.skill_text for the search.
+CREATE TRIGGER talent_person_skills_ai AFTER INSERT ON talent_person_skills BEGIN
+  UPDATE talent_people SET skill_text = (SELECT group_concat(skill, ' ') FROM talent_person_skills WHERE person_id = new.person_id) WHERE id = new.person_id;
+END;
+CREATE TRIGGER talent_person_skills_ad AFTER DELETE ON talent_person_skills BEGIN
+  UPDATE talent_people SET skill_text = (SELECT group_concat(skill, ' ') FROM talent_person_skills WHERE person_id = old.person_id) WHERE id = old.person_id;
 END;
