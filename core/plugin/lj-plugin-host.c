@@ -83,6 +83,20 @@ lj_plugins_discover (LjConfig *config)
   GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
   const char *env = g_getenv (LJ_PLUGIN_PATH_ENV);
 
+  if (config->plugin_dirs == NULL)
+    {
+      /* Nothing configured: the first-party plugins, from the build tree
+       * when this is the binary built there (so `ninja && lianjian serve
+       * --demo` runs the whole product), else from the install's plugin
+       * directory. */
+      g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+      const char *defaults = g_strcmp0 (exe, LJ_BUILD_EXE) == 0 ? LJ_BUILD_PLUGIN_DIRS : LJ_DEFAULT_PLUGINDIR;
+      g_auto (GStrv) dirs = g_strsplit (defaults, ";", -1);
+
+      for (guint i = 0; dirs[i]; i++)
+        if (*dirs[i] && g_file_test (dirs[i], G_FILE_TEST_IS_DIR))
+          discover_dir (dirs[i], FALSE, paths, seen);
+    }
   for (guint i = 0; config->plugin_dirs && config->plugin_dirs[i]; i++)
     discover_dir (config->plugin_dirs[i], TRUE, paths, seen);
   if (env && *env)
