@@ -408,6 +408,14 @@ raise_fd_limit (void)
     }
 }
 
+/* Allowed memory per abandoned connection (KiB): libsoup's ~2 KB, and
+ * AddressSanitizer's redzones and quarantine on top when it is on. */
+#if defined(__SANITIZE_ADDRESS__)
+#define LJ_EDGE_KIB_PER_CONN 16
+#else
+#define LJ_EDGE_KIB_PER_CONN 4
+#endif
+
 static gboolean
 wait_connections_at_most (LjTestServer *server, gint64 limit, gint64 timeout_us, gint64 *conns, gint64 *fds)
 {
@@ -467,7 +475,11 @@ test_conn_abandoned_5000_fds_memory_flat (void)
               " -> %" G_GUINT64_FORMAT " KiB\n", conns0, conns, fds0, fds, rss0, rss1);
   g_assert_cmpint (conns, <=, 2);
   g_assert_cmpint (fds, <=, fds0 + 20);
-  g_assert_cmpint ((gint64) rss1 - (gint64) rss0, <, 30 * 1024);
+  /* libsoup 3.2.3 keeps about 2 KB of every keep-alive connection its
+   * client closes while idle (fixed upstream in 3.3.0, not in Debian 12;
+   * docs/operations.md): bounded per connection, not flat.  The fds are
+   * flat (above), which is what kept the server alive. */
+  g_assert_cmpint ((gint64) rss1 - (gint64) rss0, <, TOTAL * LJ_EDGE_KIB_PER_CONN);
   health_server (server, NULL, NULL);
 }
 
