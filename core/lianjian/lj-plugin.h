@@ -135,6 +135,34 @@ LjRoute    *lj_plugin_add_route (LjPlugin   *plugin,
                                  gpointer    user_data,
                                  GError    **error);
 
+/* ---- declarations kept in a GResource bundle ---- */
+
+/**
+ * lj_plugin_set_bundle:
+ * @bundle: (transfer none): the plugin's compiled-in GResource (from
+ *   glib-compile-resources; static, lives as long as the module)
+ * @prefix: the directory in it holding the declarations, ending in `/`
+ *
+ * Register only.  Lets the plugin name its declarations by file:
+ * lj_plugin_add_resource_file (), lj_plugin_add_state_machine_file (),
+ * lj_plugin_add_migration_files ().
+ */
+LJ_AVAILABLE_IN_1_0
+void        lj_plugin_set_bundle (LjPlugin *plugin, GResource *bundle, const char *prefix);
+/* lj_plugin_add_resource () with the declaration in file @name of the bundle. */
+LJ_AVAILABLE_IN_1_0
+LjResource *lj_plugin_add_resource_file (LjPlugin *plugin, const char *name, GError **error);
+/* lj_plugin_add_state_machine () with the declaration in file @name of the bundle. */
+LJ_AVAILABLE_IN_1_0
+gboolean    lj_plugin_add_state_machine_file (LjPlugin   *plugin,
+                                              const char *resource,
+                                              const char *name,
+                                              GError    **error);
+/* Adds every `NNNN-what.sql` file of the bundle's directory as migration
+ * step NNNN, in order (the core's own convention). */
+LJ_AVAILABLE_IN_1_0
+gboolean    lj_plugin_add_migration_files (LjPlugin *plugin, GError **error);
+
 /* ---- migrations ---- */
 
 /**

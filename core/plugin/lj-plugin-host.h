@@ -41,6 +41,8 @@ struct _LjPlugin {
   LjPluginStartFunc         start;
   LjPluginStopFunc          stop;
   gpointer                  start_data;
+  GResource                *bundle;         /* borrowed: the module's static data */
+  char                     *bundle_prefix;
   LjPluginDemoFunc          demo;
   gpointer                  demo_data;
   gboolean                  started;

@@ -9,6 +9,7 @@
 #include "workflow/lj-state-machine.h"
 
 #include <string.h>
+#include <stdlib.h>
 
 G_DEFINE_QUARK (lj-plugin-error-quark, lj_plugin_error)
 
@@ -62,6 +63,7 @@ lj_plugin_free (LjPlugin *plugin)
   g_free (plugin->path);
   g_free (plugin->name);
   g_free (plugin->table_prefix);
+  g_free (plugin->bundle_prefix);
   g_free (plugin->error);
   g_free (plugin->register_error);
   g_array_unref (plugin->migrations);
@@ -634,6 +636,106 @@ lj_plugins_load_demo (LjApp *app, GError **error)
           g_prefix_error (error, "demo data of plugin %s: ", p->name);
           return FALSE;
         }
+    }
+  return TRUE;
+}
+
+/* ---- declarations in the plugin's GResource bundle ---- */
+
+void
+lj_plugin_set_bundle (LjPlugin *plugin, GResource *bundle, const char *prefix)
+{
+  g_return_if_fail (plugin != NULL && bundle != NULL && prefix != NULL && g_str_has_suffix (prefix, "/"));
+  plugin->bundle = bundle;
+  g_free (plugin->bundle_prefix);
+  plugin->bundle_prefix = g_strdup (prefix);
+}
+
+static GBytes *
+bundle_file (LjPlugin *plugin, const char *name, GError **error)
+{
+  g_autofree char *path = NULL;
+
+  if (plugin->bundle == NULL)
+    {
+      g_set_error (error, LJ_PLUGIN_ERROR, LJ_PLUGIN_ERROR_INVALID,
+                   "plugin %s: call lj_plugin_set_bundle () before naming declarations by file", plugin->name);
+      return NULL;
+    }
+  path = g_strconcat (plugin->bundle_prefix, name, NULL);
+  return g_resource_lookup_data (plugin->bundle, path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+}
+
+LjResource *
+lj_plugin_add_resource_file (LjPlugin *plugin, const char *name, GError **error)
+{
+  g_autoptr (GBytes) data = bundle_file (plugin, name, error);
+  gsize len = 0;
+  const char *text;
+
+  if (data == NULL)
+    return NULL;
+  text = g_bytes_get_data (data, &len);
+  return lj_plugin_add_resource (plugin, text, len, error);
+}
+
+gboolean
+lj_plugin_add_state_machine_file (LjPlugin *plugin, const char *resource, const char *name, GError **error)
+{
+  g_autoptr (GBytes) data = bundle_file (plugin, name, error);
+  gsize len = 0;
+  const char *text;
+
+  if (data == NULL)
+    return FALSE;
+  text = g_bytes_get_data (data, &len);
+  return lj_plugin_add_state_machine (plugin, resource, text, len, error);
+}
+
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+gboolean
+lj_plugin_add_migration_files (LjPlugin *plugin, GError **error)
+{
+  g_auto (GStrv) names = NULL;
+  guint n;
+
+  if (plugin->bundle == NULL)
+    {
+      g_set_error (error, LJ_PLUGIN_ERROR, LJ_PLUGIN_ERROR_INVALID,
+                   "plugin %s: call lj_plugin_set_bundle () before lj_plugin_add_migration_files ()", plugin->name);
+      return FALSE;
+    }
+  names = g_resource_enumerate_children (plugin->bundle, plugin->bundle_prefix, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  if (names == NULL)
+    return FALSE;
+  n = g_strv_length (names);
+  qsort (names, n, sizeof (char *), compare_names);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GBytes) data = NULL;
+      g_autofree char *sql = NULL;
+      char *end = NULL;
+      guint64 version;
+
+      if (!g_str_has_suffix (names[i], ".sql") || !g_ascii_isdigit (names[i][0]))
+        continue;
+      version = g_ascii_strtoull (names[i], &end, 10);
+      if (version == 0 || end == NULL || *end != '-')
+        {
+          g_set_error (error, LJ_PLUGIN_ERROR, LJ_PLUGIN_ERROR_INVALID,
+                       "plugin %s: migration file %s is not named NNNN-what.sql", plugin->name, names[i]);
+          return FALSE;
+        }
+      if ((data = bundle_file (plugin, names[i], error)) == NULL)
+        return FALSE;
+      sql = g_strndup (g_bytes_get_data (data, NULL), g_bytes_get_size (data));
+      if (!lj_plugin_add_migration (plugin, (guint) version, names[i], sql, error))
+        return FALSE;
     }
   return TRUE;
 }

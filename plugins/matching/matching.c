@@ -26,14 +26,6 @@ static GSource *expiry_source;
 
 /* ---- small helpers ---- */
 
-static GBytes *
-load_data (const char *name, GError **error)
-{
-  g_autofree char *path = g_strconcat (DATA, name, NULL);
-
-  return g_resource_lookup_data (matching_data_get_resource (), path, 0, error);
-}
-
 gboolean
 matching_exec_text_id (LjRequest *req, const char *sql, const char *text, gint64 id, GError **error)
 {
@@ -917,53 +909,27 @@ static const char timeline_signed[] =
 
 /* ---- registration ---- */
 
-static LjResource *
-add_resource (LjPlugin *plugin, const char *file, GError **error)
-{
-  g_autoptr (GBytes) decl = load_data (file, error);
-  gsize len = 0;
-  const char *text;
-
-  if (decl == NULL)
-    return NULL;
-  text = g_bytes_get_data (decl, &len);
-  return lj_plugin_add_resource (plugin, text, len, error);
-}
-
-static gboolean
-add_machine (LjPlugin *plugin, const char *resource, const char *file, GError **error)
-{
-  g_autoptr (GBytes) decl = load_data (file, error);
-  gsize len = 0;
-  const char *text;
-
-  if (decl == NULL)
-    return FALSE;
-  text = g_bytes_get_data (decl, &len);
-  return lj_plugin_add_state_machine (plugin, resource, text, len, error);
-}
-
 static gboolean
 register_plugin (LjPlugin *plugin, GError **error)
 {
-  g_autoptr (GBytes) step1 = load_data ("0001-matching.sql", error);
   static const char *const resumes[] = { "resume_suggested", "resume_contacted", "resume_negotiating",
                                          "resume_intent_signed", "resume_contract_signed" };
   LjRoute *route;
 
   matching.plugin = plugin;
-  if (step1 == NULL || !lj_plugin_add_migration (plugin, 1, "matching", g_bytes_get_data (step1, NULL), error))
+  lj_plugin_set_bundle (plugin, matching_data_get_resource (), DATA);
+  if (!lj_plugin_add_migration_files (plugin, error))
     return FALSE;
-  if ((matching.events = add_resource (plugin, "events.json", error)) == NULL ||
-      (matching.listings = add_resource (plugin, "listings.json", error)) == NULL ||
-      (matching.registrations = add_resource (plugin, "registrations.json", error)) == NULL ||
-      (matching.matches = add_resource (plugin, "matches.json", error)) == NULL ||
-      (matching.agreements = add_resource (plugin, "agreements.json", error)) == NULL)
+  if ((matching.events = lj_plugin_add_resource_file (plugin, "events.json", error)) == NULL ||
+      (matching.listings = lj_plugin_add_resource_file (plugin, "listings.json", error)) == NULL ||
+      (matching.registrations = lj_plugin_add_resource_file (plugin, "registrations.json", error)) == NULL ||
+      (matching.matches = lj_plugin_add_resource_file (plugin, "matches.json", error)) == NULL ||
+      (matching.agreements = lj_plugin_add_resource_file (plugin, "agreements.json", error)) == NULL)
     return FALSE;
-  if (!add_machine (plugin, "events", "events-machine.json", error) ||
-      !add_machine (plugin, "registrations", "registrations-machine.json", error) ||
-      !add_machine (plugin, "listings", "listings-machine.json", error) ||
-      !add_machine (plugin, "matches", "matches-machine.json", error))
+  if (!lj_plugin_add_state_machine_file (plugin, "events", "events-machine.json", error) ||
+      !lj_plugin_add_state_machine_file (plugin, "registrations", "registrations-machine.json", error) ||
+      !lj_plugin_add_state_machine_file (plugin, "listings", "listings-machine.json", error) ||
+      !lj_plugin_add_state_machine_file (plugin, "matches", "matches-machine.json", error))
     return FALSE;
   lj_resource_set_validate_func (matching.listings, validate_listing, NULL, NULL);
   lj_resource_set_validate_func (matching.registrations, validate_party, NULL, NULL);

@@ -21,14 +21,6 @@
 
 PbResources pb;
 
-static GBytes *
-load_data (const char *name, GError **error)
-{
-  g_autofree char *path = g_strconcat (DATA, name, NULL);
-
-  return g_resource_lookup_data (problem_board_data_get_resource (), path, 0, error);
-}
-
 /* ---- small helpers ---- */
 
 gboolean
@@ -527,50 +519,23 @@ record_project_status (LjRequest *req, LjEvent *event, gpointer user_data, GErro
 
 /* ---- registration ---- */
 
-static LjResource *
-add_resource (LjPlugin *plugin, const char *file, GError **error)
-{
-  g_autoptr (GBytes) decl = load_data (file, error);
-  gsize len = 0;
-  const char *text;
-
-  if (decl == NULL)
-    return NULL;
-  text = g_bytes_get_data (decl, &len);
-  return lj_plugin_add_resource (plugin, text, len, error);
-}
-
-static gboolean
-add_machine (LjPlugin *plugin, const char *resource, const char *file, GError **error)
-{
-  g_autoptr (GBytes) decl = load_data (file, error);
-  gsize len = 0;
-  const char *text;
-
-  if (decl == NULL)
-    return FALSE;
-  text = g_bytes_get_data (decl, &len);
-  return lj_plugin_add_state_machine (plugin, resource, text, len, error);
-}
-
 static gboolean
 register_plugin (LjPlugin *plugin, GError **error)
 {
-  g_autoptr (GBytes) step1 = load_data ("0001-problem-board.sql", error);
 
-  if (step1 == NULL ||
-      !lj_plugin_add_migration (plugin, 1, "problem-board", g_bytes_get_data (step1, NULL), error))
+  lj_plugin_set_bundle (plugin, problem_board_data_get_resource (), DATA);
+  if (!lj_plugin_add_migration_files (plugin, error))
     return FALSE;
   lj_plugin_add_config_key (plugin, "code_prefix", LJ_CONFIG_TYPE_STRING, "JSGG",
                             "The prefix of problem codes: <prefix>-<year>-<n> (JSGG: 技术攻关)");
-  if ((pb.teams = add_resource (plugin, "teams.json", error)) == NULL ||
-      (pb.projects = add_resource (plugin, "projects.json", error)) == NULL ||
-      (pb.problems = add_resource (plugin, "problems.json", error)) == NULL ||
-      (pb.claims = add_resource (plugin, "claims.json", error)) == NULL ||
-      (pb.updates = add_resource (plugin, "updates.json", error)) == NULL)
+  if ((pb.teams = lj_plugin_add_resource_file (plugin, "teams.json", error)) == NULL ||
+      (pb.projects = lj_plugin_add_resource_file (plugin, "projects.json", error)) == NULL ||
+      (pb.problems = lj_plugin_add_resource_file (plugin, "problems.json", error)) == NULL ||
+      (pb.claims = lj_plugin_add_resource_file (plugin, "claims.json", error)) == NULL ||
+      (pb.updates = lj_plugin_add_resource_file (plugin, "updates.json", error)) == NULL)
     return FALSE;
-  if (!add_machine (plugin, "problems", "problems-machine.json", error) ||
-      !add_machine (plugin, "claims", "claims-machine.json", error))
+  if (!lj_plugin_add_state_machine_file (plugin, "problems", "problems-machine.json", error) ||
+      !lj_plugin_add_state_machine_file (plugin, "claims", "claims-machine.json", error))
     return FALSE;
   lj_resource_set_validate_func (pb.problems, validate_problem, NULL, NULL);
   lj_resource_set_validate_func (pb.claims, validate_claim, NULL, NULL);

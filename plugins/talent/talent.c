@@ -21,14 +21,6 @@
 /* States in which a programme takes enrolments and seats may move. */
 #define SEATS_SQL "('approved','completed','incomplete')"
 
-static GBytes *
-load_data (const char *name, GError **error)
-{
-  g_autofree char *path = g_strconcat (DATA, name, NULL);
-
-  return g_resource_lookup_data (talent_data_get_resource (), path, 0, error);
-}
-
 gboolean
 talent_sql_int (LjRequest *req, const char *sql, gint64 a, gint64 b, gint64 *out, GError **error)
 {
@@ -1485,32 +1477,6 @@ static const char *const resource_files[] = {
   "pools.json", "pool-entries.json", NULL
 };
 
-static LjResource *
-add_resource (LjPlugin *plugin, const char *file, GError **error)
-{
-  g_autoptr (GBytes) decl = load_data (file, error);
-  gsize len = 0;
-  const char *text;
-
-  if (decl == NULL)
-    return NULL;
-  text = g_bytes_get_data (decl, &len);
-  return lj_plugin_add_resource (plugin, text, len, error);
-}
-
-static gboolean
-add_machine (LjPlugin *plugin, const char *resource, const char *file, GError **error)
-{
-  g_autoptr (GBytes) decl = load_data (file, error);
-  gsize len = 0;
-  const char *text;
-
-  if (decl == NULL)
-    return FALSE;
-  text = g_bytes_get_data (decl, &len);
-  return lj_plugin_add_state_machine (plugin, resource, text, len, error);
-}
-
 static gboolean
 add_route (LjPlugin *plugin, const char *method, const char *pattern, LjRouteFunc func, const char *summary,
            LjRoles roles, GError **error)
@@ -1527,23 +1493,23 @@ add_route (LjPlugin *plugin, const char *method, const char *pattern, LjRouteFun
 static gboolean
 register_plugin (LjPlugin *plugin, GError **error)
 {
-  g_autoptr (GBytes) step1 = load_data ("0001-talent.sql", error);
   LjResource *r;
 
-  if (step1 == NULL || !lj_plugin_add_migration (plugin, 1, "talent", g_bytes_get_data (step1, NULL), error))
+  lj_plugin_set_bundle (plugin, talent_data_get_resource (), DATA);
+  if (!lj_plugin_add_migration_files (plugin, error))
     return FALSE;
   for (guint i = 0; resource_files[i]; i++)
     {
-      if ((r = add_resource (plugin, resource_files[i], error)) == NULL)
+      if ((r = lj_plugin_add_resource_file (plugin, resource_files[i], error)) == NULL)
         return FALSE;
       if (strcmp (resource_files[i], "programmes.json") == 0)
         lj_resource_set_validate_func (r, validate_programme, NULL, NULL);
       else if (strcmp (resource_files[i], "sessions.json") == 0)
         lj_resource_set_validate_func (r, validate_session, NULL, NULL);
     }
-  if (!add_machine (plugin, "programmes", "programme-machine.json", error) ||
-      !add_machine (plugin, "enrolments", "enrolment-machine.json", error) ||
-      !add_machine (plugin, "tracks", "track-machine.json", error))
+  if (!lj_plugin_add_state_machine_file (plugin, "programmes", "programme-machine.json", error) ||
+      !lj_plugin_add_state_machine_file (plugin, "enrolments", "enrolment-machine.json", error) ||
+      !lj_plugin_add_state_machine_file (plugin, "tracks", "track-machine.json", error))
     return FALSE;
 
   lj_plugin_add_hook (plugin, "talent.programme.updated", LJ_HOOK_VALIDATE, 0, on_programme_updated, NULL);

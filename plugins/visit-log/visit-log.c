@@ -15,14 +15,6 @@
 
 VlState vl_state;
 
-static GBytes *
-load_data (const char *name, GError **error)
-{
-  g_autofree char *path = g_strconcat (DATA, name, NULL);
-
-  return g_resource_lookup_data (visit_log_data_get_resource (), path, 0, error);
-}
-
 /* ---- the calendar and deadlines ---- */
 
 static gboolean
@@ -278,15 +270,9 @@ add_resources (LjPlugin *plugin, GError **error)
 {
   for (guint i = 0; resource_files[i]; i++)
     {
-      g_autoptr (GBytes) decl = load_data (resource_files[i], error);
-      LjResource *r;
-      gsize len = 0;
-      const char *text;
+      LjResource *r = lj_plugin_add_resource_file (plugin, resource_files[i], error);
 
-      if (decl == NULL)
-        return FALSE;
-      text = g_bytes_get_data (decl, &len);
-      if ((r = lj_plugin_add_resource (plugin, text, len, error)) == NULL)
+      if (r == NULL)
         return FALSE;
       if (strcmp (resource_files[i], "assignments.json") == 0)
         lj_resource_set_validate_func (r, vl_validate_assignment, NULL, NULL);
@@ -338,21 +324,11 @@ static const char timeline_requests[] =
 static gboolean
 register_plugin (LjPlugin *plugin, GError **error)
 {
-  g_autoptr (GBytes) step1 = NULL;
-  g_autoptr (GBytes) machine = NULL;
-  gsize len = 0;
-  const char *text;
-
   vl_state.plugin = plugin;
-  if ((step1 = load_data ("0001-visit-log.sql", error)) == NULL ||
-      (machine = load_data ("request-machine.json", error)) == NULL)
-    return FALSE;
-  /* GResource data is static, so the step outlives registration. */
-  if (!lj_plugin_add_migration (plugin, 1, "visit-log", g_bytes_get_data (step1, NULL), error) ||
-      !add_resources (plugin, error))
-    return FALSE;
-  text = g_bytes_get_data (machine, &len);
-  if (!lj_plugin_add_state_machine (plugin, "requests", text, len, error) || !add_routes (plugin, error))
+  lj_plugin_set_bundle (plugin, visit_log_data_get_resource (), DATA);
+  if (!lj_plugin_add_migration_files (plugin, error) || !add_resources (plugin, error) ||
+      !lj_plugin_add_state_machine_file (plugin, "requests", "request-machine.json", error) ||
+      !add_routes (plugin, error))
     return FALSE;
   lj_plugin_add_hook (plugin, "visit-log.request.created", LJ_HOOK_VALIDATE, 0, on_request_created, NULL);
   lj_plugin_add_hook (plugin, "visit-log.request.updated", LJ_HOOK_VALIDATE, 0, on_request_updated, NULL);

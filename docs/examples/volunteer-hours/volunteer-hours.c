@@ -12,14 +12,6 @@
 
 #define DATA "/org/lianjian/plugins/volunteer-hours/"
 
-static GBytes *
-load_data (const char *name, GError **error)
-{
-  g_autofree char *path = g_strconcat (DATA, name, NULL);
-
-  return g_resource_lookup_data (volunteer_hours_data_get_resource (), path, 0, error);
-}
-
 /* GET /api/v1/volunteer-hours/members/{id}/summary */
 static gboolean
 handle_summary (LjRequest *req, gpointer user_data, GError **error)
@@ -130,19 +122,12 @@ stats_section (LjRequest *req, const LjStatsQuery *query, gpointer user_data, GE
 static gboolean
 register_plugin (LjPlugin *plugin, GError **error)
 {
-  g_autoptr (GBytes) decl = load_data ("records.json", error);
-  g_autoptr (GBytes) step1 = NULL;
   LjRoute *route;
-  const char *text;
-  gsize len = 0;
 
-  if (decl == NULL || (step1 = load_data ("0001-records.sql", error)) == NULL)
-    return FALSE;
-  text = g_bytes_get_data (decl, &len);
-  /* The migration's text must outlive registration: GResource data is static. */
-  if (!lj_plugin_add_migration (plugin, 1, "records", g_bytes_get_data (step1, NULL), error))
-    return FALSE;
-  if (lj_plugin_add_resource (plugin, text, len, error) == NULL)
+  /* The declarations travel in the module: 0001-records.sql, records.json. */
+  lj_plugin_set_bundle (plugin, volunteer_hours_data_get_resource (), DATA);
+  if (!lj_plugin_add_migration_files (plugin, error) ||
+      lj_plugin_add_resource_file (plugin, "records.json", error) == NULL)
     return FALSE;
   route = lj_plugin_add_route (plugin, "GET", "/members/{id}/summary", handle_summary, NULL, error);
   if (route == NULL)
