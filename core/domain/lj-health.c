@@ -13,17 +13,20 @@ handle_health (LjRequest *req, gpointer user_data, GError **error)
   g_autoptr (LjJsonWriter) w = lj_json_writer_new ();
   g_autoptr (GError) db_error = NULL;
   g_autoptr (GPtrArray) schema = lj_store_list_schema (app->store, &db_error);
+  const char *failure;
   gsize len;
   char *json;
 
   if (app->stats_func)
     app->stats_func (app->stats_data, &stats);
   lj_json_writer_begin_object (w);
-  lj_json_writer_member_string (w, "status", schema ? "ok" : "unavailable");
+  failure = lj_store_get_failure (app->store);
+  lj_json_writer_member_string (w, "status", schema == NULL ? "unavailable" : failure ? "degraded" : "ok");
   lj_json_writer_member_string (w, "version", lj_version_string ());
   lj_json_writer_key (w, "database");
   lj_json_writer_begin_object (w);
   lj_json_writer_member_bool (w, "reachable", schema != NULL);
+  lj_json_writer_member_bool (w, "writable", failure == NULL);
   lj_json_writer_key (w, "schema");
   lj_json_writer_begin_object (w);
   for (guint i = 0; schema && i < schema->len; i++)
@@ -44,7 +47,7 @@ handle_health (LjRequest *req, gpointer user_data, GError **error)
   if (db_error)
     g_warning ("health: database unreachable: %s", db_error->message);
   json = lj_json_writer_steal (g_steal_pointer (&w), &len);
-  lj_request_set_response_json (req, schema ? 200 : 503, json, len);
+  lj_request_set_response_json (req, schema && failure == NULL ? 200 : 503, json, len);
   return TRUE;
 }
 

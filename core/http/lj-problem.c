@@ -45,6 +45,7 @@ lj_problem_status_for_error (const GError *error)
     switch (error->code)
       {
       case LJ_STORE_ERROR_BUSY:
+      case LJ_STORE_ERROR_STOPPED:
         return 503;
       case LJ_STORE_ERROR_FULL:
         return 507;
@@ -65,7 +66,9 @@ public_detail (const GError *error, guint status)
   switch (status)
     {
     case 503:
-      return "the database is busy; try again";
+      return g_error_matches (error, LJ_STORE_ERROR, LJ_STORE_ERROR_STOPPED)
+        ? "writes are stopped after a storage error; the operators have been told"
+        : "the database is busy; try again";
     case 507:
       return "the server's disk is full; nothing was written";
     case 409:

@@ -17,6 +17,7 @@ struct _LjStore {
   char       *path;
   GHashTable *cache;     /* SQL text -> LjStmt* */
   gboolean    in_txn;
+  char       *failure;   /* set by the first I/O error: writes stop until restart */
 };
 
 G_DEFINE_QUARK (lj-store-error-quark, lj_store_error)
@@ -51,9 +52,25 @@ lj_store_set_error (LjStore *store, GError **error, int rc, const char *context)
 {
   const char *msg = store && store->db ? sqlite3_errmsg (store->db) : sqlite3_errstr (rc);
 
+  /* A write or fsync that failed may have left the file in a state no one
+   * can vouch for: stop writing rather than retry blindly (a full disk is
+   * not this: it is reported as it comes and recovers by itself). */
+  if (store && (rc & 0xff) == SQLITE_IOERR && store->failure == NULL)
+    {
+      store->failure = g_strdup_printf ("%s: %s (%d)", context, msg, rc);
+      g_warning ("database %s: I/O error (%s); writes are stopped until the server is restarted and the "
+                  "disk is checked", store->path, store->failure);
+    }
   g_set_error (error, LJ_STORE_ERROR, store_error_code (rc),
                "%s: %s (%d)", context, msg, rc);
   return FALSE;
+}
+
+/* Why writes are stopped, or NULL while the store is healthy. */
+const char *
+lj_store_get_failure (LjStore *store)
+{
+  return store->failure;
 }
 
 static void
@@ -313,6 +330,12 @@ lj_store_begin (LjStore *store, LjStoreTxn mode, GError **error)
   g_autoptr (LjStmt) st = NULL;
 
   g_return_val_if_fail (!store->in_txn, FALSE);
+  if (mode == LJ_STORE_TXN_WRITE && store->failure)
+    {
+      g_set_error (error, LJ_STORE_ERROR, LJ_STORE_ERROR_STOPPED,
+                   "writes are stopped after an I/O error: %s", store->failure);
+      return FALSE;
+    }
   st = lj_store_prepare (store, mode == LJ_STORE_TXN_WRITE ? "BEGIN IMMEDIATE" : "BEGIN", error);
   if (st == NULL || !lj_stmt_step_done (st, error))
     return FALSE;

@@ -25,6 +25,7 @@ typedef enum {
   LJ_STORE_ERROR_NEWER,       /* the database was written by a newer Lianjian */
   LJ_STORE_ERROR_CHECKSUM,    /* an applied migration step was edited */
   LJ_STORE_ERROR_FAILED,
+  LJ_STORE_ERROR_STOPPED,     /* writes stopped after an I/O error, until restart */
 } LjStoreError;
 
 typedef enum {
@@ -69,6 +70,7 @@ gboolean      lj_store_commit (LjStore *store, GError **error);
 void          lj_store_rollback (LjStore *store);
 gboolean      lj_store_in_transaction (LjStore *store);
 gboolean      lj_store_check (LjStore *store, GError **error);
+const char   *lj_store_get_failure (LjStore *store);
 
 gboolean      lj_store_set_error (LjStore *store, GError **error, int rc, const char *context);
 
