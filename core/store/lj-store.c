@@ -214,6 +214,7 @@ lj_store_free (LjStore *store)
       if (sqlite3_close (store->db) != SQLITE_OK)
         g_critical ("closing %s: %s", store->path, sqlite3_errmsg (store->db));
     }
+  g_free (store->failure);
   g_free (store->path);
   g_free (store);
 }
