@@ -127,7 +127,7 @@ write_activity_groups (LjStatsScope *s, LjJsonWriter *w, const char *column, gin
                        gint64 *attendances, GError **error)
 {
   g_autofree char *sql = g_strdup_printf (
-    "SELECT a.%s, count(*), ifnull(sum((SELECT count(*) FROM activity_attendance aa WHERE aa.activity_id = a.id)), 0)"
+    "SELECT a.%s, count(*), ifnull(sum(a.attendance_count), 0)"
     " FROM activities a WHERE " ACTIVITY_SCOPE " GROUP BY a.%s ORDER BY a.%s", column, column, column);
   g_autoptr (LjStmt) st = scoped (s, sql, error);
   int rc;

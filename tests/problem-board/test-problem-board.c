@@ -812,7 +812,9 @@ test_stats_fixture (void)
   g_assert_cmpint (json_object_get_int_member (after, "unsolved"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (after, "solved_by_party_teams"), ==, 1);
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (after, "party_team_share"), 0.5, 1e-9);
-  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (after, "median_days_to_solve"), 20, 1e-6);
+  /* Days between timestamps taken while the test runs: seconds of slack
+   * on a loaded machine (0.01 day is 14 minutes). */
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (after, "median_days_to_solve"), 20, 0.01);
   g_assert_cmpint (json_object_get_int_member (after, "projects_back_on_track"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (after, "open"), ==, json_object_get_int_member (before, "open") + 1);
   g_assert_cmpint (json_object_get_int_member (after, "in_progress"), ==,
