@@ -139,7 +139,11 @@ sweep_connections (gpointer data)
 
   g_hash_table_iter_init (&iter, self->conns);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &conn))
-    if (conn->busy == 0 && (now - conn->last_active > idle_us || conn_peer_closed (conn)))
+    /* Idle too long, or the client is gone: a client that closed cannot
+     * read an answer, so even a connection whose request libsoup never
+     * finished (3.2.3 does not always say) is closed and untracked, and
+     * never holds a slot under max_connections. */
+    if ((conn->busy == 0 && now - conn->last_active > idle_us) || conn_peer_closed (conn))
       g_ptr_array_add (doomed, conn);
   for (guint i = 0; i < doomed->len; i++)
     {
@@ -227,6 +231,8 @@ hand_to_soup (LjServer *self, GSocket *sock)
 
   if (g_hash_table_size (self->conns) >= self->app->config->max_connections)
     {
+      g_warning ("refusing a connection: %u connections open, max_connections is %u",
+                 g_hash_table_size (self->conns), self->app->config->max_connections);
       g_socket_close (sock, NULL);
       return;
     }
