@@ -5,6 +5,7 @@
 #include "lj-audit.h"
 #include "domain/lj-core.h"
 #include "json/lj-json-writer.h"
+#include "json/lj-cursor.h"
 
 #include <string.h>
 
@@ -165,7 +166,8 @@ handle_audit_list (LjRequest *req, gpointer user_data, GError **error)
   for (guint i = 0; i < G_N_ELEMENTS (audit_filters); i++)
     if (audit_filters[i].integer)
       parse_positive (req, audit_filters[i].param, &ints[i]);
-  parse_positive (req, "cursor", &cursor);
+  if (lj_request_get_query (req, "cursor") && !lj_cursor_decode_id (lj_request_get_query (req, "cursor"), &cursor))
+    lj_request_add_field_error (req, "cursor", "is not a cursor of this list");
   if (parse_positive (req, "limit", &limit) && limit == 0)
     limit = LJ_AUDIT_DEFAULT_LIMIT;
   if (limit > LJ_AUDIT_MAX_LIMIT)
@@ -216,7 +218,7 @@ handle_audit_list (LjRequest *req, gpointer user_data, GError **error)
   lj_json_writer_key (w, "next_cursor");
   if (rc == SQLITE_ROW)
     {
-      g_autofree char *next = g_strdup_printf ("%" G_GINT64_FORMAT, last_id);
+      g_autofree char *next = lj_cursor_encode_id (last_id);
       lj_json_writer_string (w, next);
     }
   else

@@ -4,6 +4,7 @@
  * token), revoke.  An API token never expires by idleness; it may carry an
  * expiry date. */
 #include "lj-auth-private.h"
+#include "json/lj-cursor.h"
 #include "http/lj-request-private.h"
 
 #include <string.h>
@@ -143,7 +144,7 @@ token_list (LjRequest *req, gpointer data, GError **error)
     return FALSE;
   lj_request_check_query_params (req, params);
   lj_auth_parse_limit (req, &limit);
-  if (cursor && !lj_auth_cursor_decode (cursor, &after))
+  if (cursor && !lj_cursor_decode_id (cursor, &after))
     lj_request_add_field_error (req, "cursor", "is not a cursor of this list");
   if (lj_request_get_n_field_errors (req) > 0)
     {
@@ -172,7 +173,7 @@ token_list (LjRequest *req, gpointer data, GError **error)
   lj_json_writer_key (w, "next_cursor");
   if (rc == SQLITE_ROW)
     {
-      g_autofree char *next = lj_auth_cursor_encode (last);
+      g_autofree char *next = lj_cursor_encode_id (last);
       lj_json_writer_string (w, next);
     }
   else

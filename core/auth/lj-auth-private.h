@@ -128,8 +128,6 @@ void      lj_auth_token_routes (LjApp *app);
 
 /* Shared by the handlers: the JSON answer and the paged-list cursor. */
 void      lj_auth_respond_writer (LjRequest *req, guint status, LjJsonWriter *w);
-char     *lj_auth_cursor_encode (gint64 id);
-gboolean  lj_auth_cursor_decode (const char *text, gint64 *id);
 gboolean  lj_auth_parse_limit (LjRequest *req, guint *limit);
 
 G_END_DECLS

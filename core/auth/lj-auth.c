@@ -200,38 +200,6 @@ lj_auth_respond_writer (LjRequest *req, guint status, LjJsonWriter *w)
 }
 
 /* Keyset paging by id; the cursor is opaque to clients. */
-char *
-lj_auth_cursor_encode (gint64 id)
-{
-  g_autofree char *text = g_strdup_printf ("id:%" G_GINT64_FORMAT, id);
-  char *b64 = g_base64_encode ((const guchar *) text, strlen (text));
-
-  g_strdelimit (b64, "+", '-');
-  g_strdelimit (b64, "/", '_');
-  return b64;
-}
-
-gboolean
-lj_auth_cursor_decode (const char *text, gint64 *id)
-{
-  g_autofree char *b64 = g_strdup (text);
-  g_autofree guchar *raw = NULL;
-  g_autofree char *plain = NULL;
-  gsize len = 0;
-  char *end = NULL;
-
-  g_strdelimit (b64, "-", '+');
-  g_strdelimit (b64, "_", '/');
-  raw = g_base64_decode (b64, &len);
-  if (raw == NULL || len < 4 || len > 24)
-    return FALSE;
-  plain = g_strndup ((const char *) raw, len);
-  if (!g_str_has_prefix (plain, "id:"))
-    return FALSE;
-  *id = g_ascii_strtoll (plain + 3, &end, 10);
-  return end && *end == '\0' && *id > 0;
-}
-
 gboolean
 lj_auth_parse_limit (LjRequest *req, guint *limit)
 {

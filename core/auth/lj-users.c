@@ -6,6 +6,7 @@
  * rows) cannot be deleted, only disabled, so the trail keeps its actors;
  * neither can the last enabled admin lose that status. */
 #include "lj-auth-private.h"
+#include "json/lj-cursor.h"
 #include "http/lj-request-private.h"
 
 #include <string.h>
@@ -257,7 +258,7 @@ user_list (LjRequest *req, gpointer data, GError **error)
     lj_request_add_field_error (req, "org_id", "must be an organisation id");
   if (disabled && strcmp (disabled, "true") != 0 && strcmp (disabled, "false") != 0)
     lj_request_add_field_error (req, "disabled", "must be true or false");
-  if (cursor && !lj_auth_cursor_decode (cursor, &after))
+  if (cursor && !lj_cursor_decode_id (cursor, &after))
     lj_request_add_field_error (req, "cursor", "is not a cursor of this list");
   if (lj_request_get_n_field_errors (req) > 0)
     {
@@ -299,7 +300,7 @@ user_list (LjRequest *req, gpointer data, GError **error)
       lj_json_writer_key (w, "next_cursor");
       if (rc == SQLITE_ROW)
         {
-          g_autofree char *next = lj_auth_cursor_encode (last);
+          g_autofree char *next = lj_cursor_encode_id (last);
           lj_json_writer_string (w, next);
         }
       else

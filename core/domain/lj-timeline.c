@@ -8,6 +8,7 @@
 #include "lj-core.h"
 #include "app/lj-app-private.h"
 #include "json/lj-json-writer.h"
+#include "json/lj-cursor.h"
 
 #include <string.h>
 
@@ -78,58 +79,36 @@ timeline_sql (LjApp *app)
   return g_string_free (s, FALSE);
 }
 
-/* The cursor is the last row's sort key as a JSON array, base64url. */
+/* The cursor is the last row's sort key. */
 static char *
 cursor_encode (sqlite3_stmt *st)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
-  g_autofree char *json = NULL;
-  char *b64;
+  g_autoptr (LjJsonWriter) w = lj_json_writer_new ();
+  const char *data;
+  gsize len;
 
-  json_builder_begin_array (b);
-  json_builder_add_string_value (b, (const char *) sqlite3_column_text (st, 0));
-  json_builder_add_string_value (b, (const char *) sqlite3_column_text (st, 3));
-  json_builder_add_int_value (b, sqlite3_column_int64 (st, 4));
-  json_builder_add_string_value (b, (const char *) sqlite3_column_text (st, 1));
-  json_builder_end_array (b);
-  root = json_builder_get_root (b);
-  json = json_to_string (root, FALSE);
-  b64 = g_base64_encode ((const guchar *) json, strlen (json));
-  g_strdelimit (b64, "+", '-');
-  g_strdelimit (b64, "/", '_');
-  b64[strcspn (b64, "=")] = '\0';
-  return b64;
+  lj_json_writer_begin_array (w);
+  lj_json_writer_string (w, (const char *) sqlite3_column_text (st, 0));
+  lj_json_writer_string (w, (const char *) sqlite3_column_text (st, 3));
+  lj_json_writer_int (w, sqlite3_column_int64 (st, 4));
+  lj_json_writer_string (w, (const char *) sqlite3_column_text (st, 1));
+  lj_json_writer_end_array (w);
+  data = lj_json_writer_get_data (w, &len);
+  return lj_cursor_encode (data, len);
 }
 
 static JsonArray *
 cursor_decode (const char *text)
 {
-  g_autofree char *b64 = NULL;
-  g_autofree guchar *raw = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  gsize len = strlen (text), rawlen = 0;
-  JsonArray *a;
+  g_autoptr (JsonArray) a = lj_cursor_decode (text, 1024);
 
-  if (len == 0 || len > 1024 || strspn (text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != len)
-    return NULL;
-  b64 = g_strnfill (len + (4 - len % 4) % 4, '=');
-  memcpy (b64, text, len);
-  g_strdelimit (b64, "-", '+');
-  g_strdelimit (b64, "_", '/');
-  raw = g_base64_decode (b64, &rawlen);
-  if (raw == NULL || !g_utf8_validate ((const char *) raw, rawlen, NULL) ||
-      !json_parser_load_from_data (parser, (const char *) raw, rawlen, NULL) ||
-      !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
-    return NULL;
-  a = json_node_get_array (json_parser_get_root (parser));
-  if (json_array_get_length (a) != 4 ||
+  if (a == NULL || json_array_get_length (a) != 4 ||
       json_node_get_value_type (json_array_get_element (a, 0)) != G_TYPE_STRING ||
       json_node_get_value_type (json_array_get_element (a, 1)) != G_TYPE_STRING ||
       json_node_get_value_type (json_array_get_element (a, 2)) != G_TYPE_INT64 ||
       json_node_get_value_type (json_array_get_element (a, 3)) != G_TYPE_STRING)
     return NULL;
-  return json_array_ref (a);
+  return g_steal_pointer (&a);
 }
 
 static void

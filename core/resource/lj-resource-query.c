@@ -5,6 +5,7 @@
  * and reaches SQL only as a bound parameter; only declared identifiers and
  * declared SQL fragments are ever spliced into the statement text. */
 #include "lj-resource-private.h"
+#include "json/lj-cursor.h"
 #include "http/lj-request-private.h"
 
 #include <string.h>
@@ -197,7 +198,6 @@ cursor_encode (const char *sort_spec, JsonNode *value, gint64 id)
   g_autoptr (LjJsonWriter) w = lj_json_writer_new ();
   gsize len;
   const char *data;
-  g_autofree char *b64 = NULL;
 
   lj_json_writer_begin_array (w);
   lj_json_writer_string (w, sort_spec);
@@ -205,37 +205,17 @@ cursor_encode (const char *sort_spec, JsonNode *value, gint64 id)
   lj_json_writer_int (w, id);
   lj_json_writer_end_array (w);
   data = lj_json_writer_get_data (w, &len);
-  b64 = g_base64_encode ((const guchar *) data, len);
-  g_strdelimit (b64, "+", '-');
-  g_strdelimit (b64, "/", '_');
-  return g_strndup (b64, strcspn (b64, "="));
+  return lj_cursor_encode (data, len);
 }
 
 static gboolean
 cursor_decode (LjListQuery *q, const char *text)
 {
-  g_autofree char *b64 = g_strdup (text);
-  g_autofree guchar *raw = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  gsize len = strlen (b64), rawlen = 0;
-  JsonArray *a;
+  g_autoptr (JsonArray) a = lj_cursor_decode (text, 4 * LJ_LIST_MAX_FILTER);
   JsonNode *v;
 
-  if (len == 0 || len > 4 * LJ_LIST_MAX_FILTER || strspn (b64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != len)
-    return FALSE;
-  g_strdelimit (b64, "-", '+');
-  g_strdelimit (b64, "_", '/');
-  {
-    g_autofree char *padded = g_strnfill (len + (4 - len % 4) % 4, '=');
-    memcpy (padded, b64, len);
-    raw = g_base64_decode (padded, &rawlen);
-  }
-  if (raw == NULL || rawlen == 0 || !g_utf8_validate ((const char *) raw, rawlen, NULL) ||
-      !json_parser_load_from_data (parser, (const char *) raw, rawlen, NULL) ||
-      json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
-    return FALSE;
-  a = json_node_get_array (json_parser_get_root (parser));
-  if (json_array_get_length (a) != 3 || g_strcmp0 (json_array_get_string_element (a, 0), q->sort_spec) != 0)
+  if (a == NULL || json_array_get_length (a) != 3 ||
+      g_strcmp0 (json_array_get_string_element (a, 0), q->sort_spec) != 0)
     return FALSE;
   v = json_array_get_element (a, 1);
   if (!JSON_NODE_HOLDS_VALUE (v) || json_node_get_value_type (json_array_get_element (a, 2)) != G_TYPE_INT64)
