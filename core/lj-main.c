@@ -84,20 +84,6 @@ on_signal (gpointer loop)
   return G_SOURCE_REMOVE;
 }
 
-/* libsoup 3.2.3 cannot survive running out of fds gracefully, and idle
- * connections cost one each: take every fd the system allows. */
-static void
-raise_fd_limit (void)
-{
-  struct rlimit rl;
-
-  if (getrlimit (RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max)
-    {
-      rl.rlim_cur = rl.rlim_max;
-      setrlimit (RLIMIT_NOFILE, &rl);
-    }
-}
-
 /* The core, then the plugins (migrated and started); with @demo, the
  * demo park first and each plugin's part of it once its tables exist. */
 static LjApp *
@@ -157,7 +143,7 @@ cmd_serve (LjOptions *o, GError **error)
   fresh_demo = o->demo && database_is_empty (store);
   if ((app = load_app (config, store, fresh_demo, error)) == NULL || !announce_accounts (o, store, error))
     return 1;
-  raise_fd_limit ();
+  lj_server_raise_fd_limit ();
   server = lj_server_new (app);
   if (!lj_server_listen (server, config->listen_host, config->listen_port, error))
     return 1;

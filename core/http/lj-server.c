@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -585,6 +586,20 @@ give_soup_a_listener (LjServer *self, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+/* A server holds one fd per connection: take the hard limit, not the
+ * (often 1024) soft one. */
+void
+lj_server_raise_fd_limit (void)
+{
+  struct rlimit rl;
+
+  if (getrlimit (RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max)
+    {
+      rl.rlim_cur = rl.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &rl);
+    }
 }
 
 LjServer *

@@ -7,6 +7,7 @@ G_BEGIN_DECLS
 
 typedef struct _LjServer LjServer;
 
+void      lj_server_raise_fd_limit (void);
 LjServer *lj_server_new (LjApp *app);
 gboolean  lj_server_listen (LjServer *server, const char *host, guint port, GError **error);
 guint     lj_server_get_port (LjServer *server);

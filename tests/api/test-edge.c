@@ -3,6 +3,7 @@
  * smuggling shapes, Range, Connection: close, abandoned and idle
  * connections, slowloris, and 404/405 shapes. */
 #include "lj-test-server.h"
+#include "http/lj-server.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -396,18 +397,6 @@ test_connection_close_echoed_and_closed (void)
 
 /* ---- 7. abandoned and idle connections ---- */
 
-static void
-raise_fd_limit (void)
-{
-  struct rlimit rl;
-
-  if (getrlimit (RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max)
-    {
-      rl.rlim_cur = rl.rlim_max;
-      setrlimit (RLIMIT_NOFILE, &rl);
-    }
-}
-
 /* Allowed memory per abandoned connection (KiB): libsoup's ~2 KB, and
  * AddressSanitizer's redzones and quarantine on top when it is on. */
 #if defined(__SANITIZE_ADDRESS__)
@@ -440,7 +429,7 @@ test_conn_abandoned_5000_fds_memory_flat (void)
   guint64 rss0, rss1;
   guint answered = 0;
 
-  raise_fd_limit ();
+  lj_server_raise_fd_limit ();
   health_server (server, &conns0, &fds0);
   rss0 = lj_test_rss_kib ();
   for (guint b = 0; b < TOTAL / BATCH; b++)
@@ -492,7 +481,7 @@ test_conn_silent_200_closed_after_idle (void)
   gint64 start;
   guint closed = 0;
 
-  raise_fd_limit ();
+  lj_server_raise_fd_limit ();
   for (guint i = 0; i < N; i++)
     fd[i] = raw_connect (server);
   start = g_get_monotonic_time ();
