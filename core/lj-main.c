@@ -13,7 +13,6 @@
 #include <glib-unix.h>
 #include <locale.h>
 #include <stdio.h>
-#include <sys/resource.h>
 
 typedef struct {
   char     *config_path;
