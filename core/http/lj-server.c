@@ -253,14 +253,13 @@ hand_to_soup (LjServer *self, GSocket *sock)
   if (conn->peer == NULL)
     conn->peer = g_strdup_printf ("socket:%p", (void *) sock);
   {
-    /* A stale entry for the same peer (its stream never finalised): drop
-     * it first, with its weak reference. */
+    /* A stale entry for the same peer: the client's port came round again
+     * before the sweep saw the old connection end (100,000 connections
+     * wrap the ephemeral ports).  Close it, don't just forget it: libsoup
+     * may never release it, and its fd would stay open untracked. */
     LjConn *stale = g_hash_table_lookup (self->conns, conn->peer);
     if (stale)
-      {
-        g_object_weak_unref (G_OBJECT (stale->stream), conn_stream_gone, stale);
-        g_hash_table_remove (self->conns, stale->peer);
-      }
+      conn_close (stale);
   }
   g_hash_table_insert (self->conns, conn->peer, conn);
   g_object_weak_ref (G_OBJECT (stream), conn_stream_gone, conn);
