@@ -18,6 +18,7 @@ struct _LjStore {
   GHashTable *cache;     /* SQL text -> LjStmt* */
   gboolean    in_txn;
   char       *failure;   /* set by the first I/O error: writes stop until restart */
+  LjStoreMemo *memo;     /* remembered list totals (lj-store-memo.c) */
 };
 
 G_DEFINE_QUARK (lj-store-error-quark, lj_store_error)
@@ -160,6 +161,7 @@ lj_store_open (const char *path, LjStoreSync sync, guint busy_timeout_ms, GError
 
   store->path = g_strdup (path);
   store->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, stmt_free);
+  store->memo = lj_store_memo_new ();
   rc = sqlite3_open_v2 (path, &store->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                         SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL);
@@ -207,6 +209,7 @@ lj_store_free (LjStore *store)
   if (store->in_txn)
     lj_store_rollback (store);
   g_clear_pointer (&store->cache, g_hash_table_destroy);
+  g_clear_pointer (&store->memo, lj_store_memo_free);
   if (store->db)
     {
       /* Every statement must be back in the cache by now; a leaked one is
@@ -217,6 +220,12 @@ lj_store_free (LjStore *store)
   g_free (store->failure);
   g_free (store->path);
   g_free (store);
+}
+
+LjStoreMemo *
+lj_store_get_memo (LjStore *store)
+{
+  return store->memo;
 }
 
 sqlite3 *

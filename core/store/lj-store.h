@@ -81,6 +81,17 @@ char         *lj_store_timestamp_now (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LjStore, lj_store_free)
 
+/* ---- the memo (lj-store-memo.c): integers remembered while the data is
+ * unchanged, such as list totals; the key carries everything else the
+ * value depends on. */
+typedef struct _LjStoreMemo LjStoreMemo;
+
+LjStoreMemo  *lj_store_memo_new (void);
+void          lj_store_memo_free (LjStoreMemo *memo);
+LjStoreMemo  *lj_store_get_memo (LjStore *store);
+gboolean      lj_store_memo_lookup (LjStore *store, const char *key, gint64 *value);
+void          lj_store_memo_remember (LjStore *store, const char *key, gint64 value);
+
 G_END_DECLS
 
 /* ---- the schema guard for plugin migrations (lj-store-authorizer.c) ----
