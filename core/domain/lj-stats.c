@@ -7,17 +7,36 @@
 #include "lj-core.h"
 #include "resource/lj-resource-private.h"
 
-#define CHAIN_ENTERPRISE(e) \
-  "(?1 IS NULL OR EXISTS (SELECT 1 FROM enterprise_chains ec WHERE ec.enterprise_id = " e " AND ec.chain_id = ?1))"
+#include <string.h>
+
+/* The park's figures and one chain's come from different statements: one
+ * statement with "?1 IS NULL OR …" would serve both, but it keeps SQLite off
+ * the indexes that make a chain's figures cheap (docs/performance.md,
+ * finding 6).  Each pair below is { park, chain }; ?1 is the chain, ?2 and
+ * ?3 the period. */
+typedef struct {
+  const char *park;
+  const char *chain;
+} LjStatsSql;
+
 #define ELIGIBLE(e) e ".status = 'active' AND " e ".ownership = 'non_public' AND " e ".three_haves = 1"
-#define COVERED(e) "EXISTS (SELECT 1 FROM organization_enterprises oe WHERE oe.enterprise_id = " e ".id)"
-#define ORG_SCOPE \
-  "SELECT o.id FROM organizations o WHERE ?1 IS NULL OR o.chain_id = ?1 OR EXISTS (" \
-  " SELECT 1 FROM organization_enterprises oe JOIN enterprise_chains ec ON ec.enterprise_id = oe.enterprise_id" \
-  " WHERE oe.org_id = o.id AND ec.chain_id = ?1)"
-#define ACTIVITY_SCOPE \
-  "a.status <> 'cancelled' AND (?1 IS NULL OR a.chain_id = ?1) AND (?2 IS NULL OR a.starts_at >= ?2)" \
-  " AND (?3 IS NULL OR a.starts_at < ?3)"
+/* A chain's enterprises, joined to the index that holds what coverage
+ * needs, so the figures read no table rows (enterprises_eligible_idx,
+ * migration 0007); SQLite would otherwise pick the table by rowid. */
+#define CHAIN_ENTERPRISES \
+  " FROM enterprise_chains ec JOIN enterprises e INDEXED BY enterprises_eligible_idx ON e.id = ec.enterprise_id" \
+  " WHERE ec.chain_id = ?1 AND "
+/* A chain's organisations: its own committees and the organisations that
+ * cover enterprises on it. */
+#define CHAIN_ORGS \
+  "WITH orgs (id) AS (SELECT id FROM organizations WHERE chain_id = ?1" \
+  " UNION SELECT oe.org_id FROM enterprise_chains ec JOIN organization_enterprises oe" \
+  " ON oe.enterprise_id = ec.enterprise_id WHERE ec.chain_id = ?1) "
+#define PERIOD "(?2 IS NULL OR a.starts_at >= ?2) AND (?3 IS NULL OR a.starts_at < ?3)"
+
+/* The blank spots listed in full; blank_spots_total counts them all, and
+ * GET /enterprises with the same filters pages through the rest. */
+#define LJ_STATS_BLANK_SPOTS_MAX 100
 
 typedef struct {
   LjStore    *store;
@@ -27,15 +46,17 @@ typedef struct {
 } LjStatsScope;
 
 static LjStmt *
-scoped (LjStatsScope *s, const char *sql, GError **error)
+scoped (LjStatsScope *s, const LjStatsSql *sql, GError **error)
 {
-  LjStmt *st = lj_store_prepare (s->store, sql, error);
+  LjStmt *st = lj_store_prepare (s->store, s->chain_id > 0 ? sql->chain : sql->park, error);
+  int n;
 
   if (st == NULL)
     return NULL;
+  n = sqlite3_bind_parameter_count (st->stmt);
   if (s->chain_id > 0)
     sqlite3_bind_int64 (st->stmt, 1, s->chain_id);
-  if (sqlite3_bind_parameter_count (st->stmt) >= 3)
+  if (n >= 3)
     {
       sqlite3_bind_text (st->stmt, 2, s->from, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (st->stmt, 3, s->to, -1, SQLITE_TRANSIENT);
@@ -43,38 +64,55 @@ scoped (LjStatsScope *s, const char *sql, GError **error)
   return st;
 }
 
+/* Members are formal or probationary (a CHECK in 0001-core.sql), so formal
+ * members are all members less the short probationary range. */
+static const LjStatsSql counts_sql = {
+  "SELECT (SELECT count(*) FROM chains), (SELECT count(*) FROM enterprises), (SELECT count(*) FROM organizations),"
+  " (SELECT count(*) FROM members), (SELECT count(*) FROM members WHERE status = 'probationary')",
+  CHAIN_ORGS
+  "SELECT 1, (SELECT count(*) FROM enterprise_chains WHERE chain_id = ?1), (SELECT count(*) FROM orgs), m.total, m.probationary"
+  " FROM (SELECT count(*) AS total, count(*) FILTER (WHERE status = 'probationary') AS probationary"
+  " FROM members WHERE org_id IN orgs) m",
+};
+
 static gboolean
 write_counts (LjStatsScope *s, LjJsonWriter *w, GError **error)
 {
-  g_autoptr (LjStmt) st = scoped (s,
-    "SELECT (SELECT count(*) FROM chains c WHERE ?1 IS NULL OR c.id = ?1),"
-    " (SELECT count(*) FROM enterprises e WHERE " CHAIN_ENTERPRISE ("e.id") "),"
-    " (SELECT count(*) FROM organizations WHERE id IN (" ORG_SCOPE ")),"
-    " (SELECT count(*) FROM members WHERE org_id IN (" ORG_SCOPE ") AND status = 'formal'),"
-    " (SELECT count(*) FROM members WHERE org_id IN (" ORG_SCOPE ") AND status = 'probationary')", error);
+  g_autoptr (LjStmt) st = scoped (s, &counts_sql, error);
+  gint64 members, probationary;
 
   if (st == NULL || lj_stmt_step (st, error) != SQLITE_ROW)
     return FALSE;
+  members = sqlite3_column_int64 (st->stmt, 3);
+  probationary = sqlite3_column_int64 (st->stmt, 4);
   lj_json_writer_member_int (w, "chains", sqlite3_column_int64 (st->stmt, 0));
   lj_json_writer_member_int (w, "enterprises", sqlite3_column_int64 (st->stmt, 1));
   lj_json_writer_member_int (w, "organizations", sqlite3_column_int64 (st->stmt, 2));
   lj_json_writer_key (w, "members");
   lj_json_writer_begin_object (w);
-  lj_json_writer_member_int (w, "total", sqlite3_column_int64 (st->stmt, 3) + sqlite3_column_int64 (st->stmt, 4));
-  lj_json_writer_member_int (w, "formal", sqlite3_column_int64 (st->stmt, 3));
-  lj_json_writer_member_int (w, "probationary", sqlite3_column_int64 (st->stmt, 4));
+  lj_json_writer_member_int (w, "total", members);
+  lj_json_writer_member_int (w, "formal", members - probationary);
+  lj_json_writer_member_int (w, "probationary", probationary);
   lj_json_writer_end_object (w);
   return TRUE;
 }
 
+#define BLANK_SPOT_CHAINS \
+  "(SELECT json_group_array(chain_id) FROM" \
+  " (SELECT c.chain_id FROM enterprise_chains c WHERE c.enterprise_id = e.id ORDER BY c.chain_id))"
+#define BLANK_SPOTS_LIMIT G_STRINGIFY (LJ_STATS_BLANK_SPOTS_MAX)
+
+static const LjStatsSql blank_spots_sql = {
+  "SELECT e.id, e.name, " BLANK_SPOT_CHAINS " FROM enterprises e"
+  " WHERE " ELIGIBLE ("e") " AND e.covered = 0 ORDER BY e.id LIMIT " BLANK_SPOTS_LIMIT,
+  "SELECT e.id, (SELECT n.name FROM enterprises n WHERE n.id = e.id), " BLANK_SPOT_CHAINS
+  CHAIN_ENTERPRISES ELIGIBLE ("e") " AND e.covered = 0 ORDER BY ec.enterprise_id LIMIT " BLANK_SPOTS_LIMIT,
+};
+
 static gboolean
 write_blank_spots (LjStatsScope *s, LjJsonWriter *w, GError **error)
 {
-  g_autoptr (LjStmt) st = scoped (s,
-    "SELECT e.id, e.name, (SELECT json_group_array(chain_id) FROM"
-    " (SELECT ec.chain_id FROM enterprise_chains ec WHERE ec.enterprise_id = e.id ORDER BY ec.chain_id))"
-    " FROM enterprises e WHERE " ELIGIBLE ("e") " AND NOT " COVERED ("e") " AND " CHAIN_ENTERPRISE ("e.id")
-    " ORDER BY e.id", error);
+  g_autoptr (LjStmt) st = scoped (s, &blank_spots_sql, error);
   int rc;
 
   if (st == NULL)
@@ -94,12 +132,15 @@ write_blank_spots (LjStatsScope *s, LjJsonWriter *w, GError **error)
   return rc == SQLITE_DONE;
 }
 
+static const LjStatsSql coverage_sql = {
+  "SELECT count(*), ifnull(sum(e.covered), 0) FROM enterprises e WHERE " ELIGIBLE ("e"),
+  "SELECT count(*), ifnull(sum(e.covered), 0)" CHAIN_ENTERPRISES ELIGIBLE ("e"),
+};
+
 static gboolean
 write_coverage (LjStatsScope *s, LjJsonWriter *w, GError **error)
 {
-  g_autoptr (LjStmt) st = scoped (s,
-    "SELECT count(*), ifnull(sum(" COVERED ("e") "), 0) FROM enterprises e"
-    " WHERE " ELIGIBLE ("e") " AND " CHAIN_ENTERPRISE ("e.id"), error);
+  g_autoptr (LjStmt) st = scoped (s, &coverage_sql, error);
   gint64 eligible, covered;
 
   if (st == NULL || lj_stmt_step (st, error) != SQLITE_ROW)
@@ -115,60 +156,116 @@ write_coverage (LjStatsScope *s, LjJsonWriter *w, GError **error)
     lj_json_writer_double (w, (double) covered / (double) eligible);
   else
     lj_json_writer_null (w);
+  lj_json_writer_member_int (w, "blank_spots_total", eligible - covered);
   if (!write_blank_spots (s, w, error))
     return FALSE;
   lj_json_writer_end_object (w);
   return TRUE;
 }
 
-/* Writes {"<key>": {"sessions": n, "attendances": n}, ...} grouped by @column. */
-static gboolean
-write_activity_groups (LjStatsScope *s, LjJsonWriter *w, const char *column, gint64 *sessions,
-                       gint64 *attendances, GError **error)
-{
-  g_autofree char *sql = g_strdup_printf (
-    "SELECT a.%s, count(*), ifnull(sum(a.attendance_count), 0)"
-    " FROM activities a WHERE " ACTIVITY_SCOPE " GROUP BY a.%s ORDER BY a.%s", column, column, column);
-  g_autoptr (LjStmt) st = scoped (s, sql, error);
-  int rc;
+/* Sessions and attendances under one key (a kind, or a chain id). */
+typedef struct {
+  char   *kind;      /* by kind */
+  gint64  chain_id;  /* by chain; 0 for activities on no chain */
+  gint64  sessions;
+  gint64  attendances;
+} LjStatsGroup;
 
-  if (st == NULL)
-    return FALSE;
+static void
+group_clear (gpointer data)
+{
+  g_free (((LjStatsGroup *) data)->kind);
+}
+
+static LjStatsGroup *
+group_for_kind (GArray *groups, const char *kind)
+{
+  LjStatsGroup fresh = { g_strdup (kind), 0, 0, 0 };
+
+  for (guint i = 0; i < groups->len; i++)
+    if (strcmp (g_array_index (groups, LjStatsGroup, i).kind, kind) == 0)
+      return &g_array_index (groups, LjStatsGroup, i);
+  g_array_append_val (groups, fresh);
+  return &g_array_index (groups, LjStatsGroup, groups->len - 1);
+}
+
+static int
+group_compare_kind (gconstpointer a, gconstpointer b)
+{
+  return strcmp (((const LjStatsGroup *) a)->kind, ((const LjStatsGroup *) b)->kind);
+}
+
+static void
+write_groups (LjJsonWriter *w, const char *key, GArray *groups, gboolean by_kind)
+{
+  lj_json_writer_key (w, key);
   lj_json_writer_begin_array (w);
-  while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
+  for (guint i = 0; i < groups->len; i++)
     {
+      LjStatsGroup *g = &g_array_index (groups, LjStatsGroup, i);
       lj_json_writer_begin_object (w);
-      lj_json_writer_key (w, column);
-      if (sqlite3_column_type (st->stmt, 0) == SQLITE_INTEGER)
-        lj_json_writer_int (w, sqlite3_column_int64 (st->stmt, 0));
+      if (by_kind)
+        lj_json_writer_member_string (w, "kind", g->kind);
+      else if (g->chain_id > 0)
+        lj_json_writer_member_int (w, "chain_id", g->chain_id);
       else
-        lj_json_writer_string (w, (const char *) sqlite3_column_text (st->stmt, 0));
-      lj_json_writer_member_int (w, "sessions", sqlite3_column_int64 (st->stmt, 1));
-      lj_json_writer_member_int (w, "attendances", sqlite3_column_int64 (st->stmt, 2));
+        lj_json_writer_member_null (w, "chain_id");
+      lj_json_writer_member_int (w, "sessions", g->sessions);
+      lj_json_writer_member_int (w, "attendances", g->attendances);
       lj_json_writer_end_object (w);
-      if (sessions)
-        {
-          *sessions += sqlite3_column_int64 (st->stmt, 1);
-          *attendances += sqlite3_column_int64 (st->stmt, 2);
-        }
     }
   lj_json_writer_end_array (w);
-  return rc == SQLITE_DONE;
 }
+
+/* One pass over activities_stats_idx in its own order (chain, status,
+ * kind: no sort), summed into by-kind and by-chain groups here. */
+static const LjStatsSql activities_sql = {
+  "SELECT a.chain_id, a.kind, count(*), ifnull(sum(a.attendance_count), 0) FROM activities a"
+  " WHERE a.status <> 'cancelled' AND " PERIOD " GROUP BY a.chain_id, a.status, a.kind",
+  "SELECT a.chain_id, a.kind, count(*), ifnull(sum(a.attendance_count), 0) FROM activities a"
+  " WHERE a.chain_id = ?1 AND a.status <> 'cancelled' AND " PERIOD " GROUP BY a.status, a.kind",
+};
 
 static gboolean
 write_activities (LjStatsScope *s, LjJsonWriter *w, GError **error)
 {
+  g_autoptr (LjStmt) st = scoped (s, &activities_sql, error);
+  g_autoptr (GArray) by_kind = g_array_new (FALSE, TRUE, sizeof (LjStatsGroup));
+  g_autoptr (GArray) by_chain = g_array_new (FALSE, TRUE, sizeof (LjStatsGroup));
   gint64 sessions = 0, attendances = 0;
+  int rc;
 
+  if (st == NULL)
+    return FALSE;
+  g_array_set_clear_func (by_kind, group_clear);
+  while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
+    {
+      gint64 chain = sqlite3_column_int64 (st->stmt, 0);
+      gint64 n = sqlite3_column_int64 (st->stmt, 2), att = sqlite3_column_int64 (st->stmt, 3);
+      LjStatsGroup *kind = group_for_kind (by_kind, (const char *) sqlite3_column_text (st->stmt, 1));
+      LjStatsGroup *last = by_chain->len ? &g_array_index (by_chain, LjStatsGroup, by_chain->len - 1) : NULL;
+
+      kind->sessions += n;
+      kind->attendances += att;
+      /* Rows come grouped by chain: a new chain starts a new group. */
+      if (last == NULL || last->chain_id != chain)
+        {
+          LjStatsGroup fresh = { NULL, chain, 0, 0 };
+          g_array_append_val (by_chain, fresh);
+          last = &g_array_index (by_chain, LjStatsGroup, by_chain->len - 1);
+        }
+      last->sessions += n;
+      last->attendances += att;
+      sessions += n;
+      attendances += att;
+    }
+  if (rc != SQLITE_DONE)
+    return FALSE;
+  g_array_sort (by_kind, group_compare_kind);
   lj_json_writer_key (w, "activities");
   lj_json_writer_begin_object (w);
-  lj_json_writer_key (w, "by_kind");
-  if (!write_activity_groups (s, w, "kind", &sessions, &attendances, error))
-    return FALSE;
-  lj_json_writer_key (w, "by_chain");
-  if (!write_activity_groups (s, w, "chain_id", NULL, NULL, error))
-    return FALSE;
+  write_groups (w, "by_kind", by_kind, TRUE);
+  write_groups (w, "by_chain", by_chain, FALSE);
   lj_json_writer_member_int (w, "sessions", sessions);
   lj_json_writer_member_int (w, "attendances", attendances);
   lj_json_writer_end_object (w);

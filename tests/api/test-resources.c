@@ -635,6 +635,90 @@ test_stats_fixture (void)
   g_assert_cmpint (json_object_get_int_member (by_kind (acts, "theory_study"), "attendances"), ==, 2);
 }
 
+/* Coverage is kept on the enterprise by triggers (migration 0007): taking
+ * an enterprise in, letting it go and deleting the organisation all move
+ * it, and a list total remembered between requests (lj-store-memo.c)
+ * follows every one of those writes.  The park's blank-spot list stops at
+ * 100; blank_spots_total and the matching enterprise list count them all. */
+static void
+test_stats_coverage_kept (void)
+{
+  g_autoptr (LjTestServer) s = lj_test_server_start (LJ_TEST_SERVER_EMPTY, 0);
+  const char *blank = "/api/v1/enterprises?status=active&ownership=non_public&three_haves=true&covered=false&limit=5";
+  gint64 wc, chain, first = 0, last = 0, br;
+  g_autofree char *b = NULL, *orgp = NULL, *chain_stats = NULL, *chain_blank = NULL;
+
+  base_fixture (s, &wc, &chain);
+  for (guint i = 1; i <= 105; i++)
+    {
+      g_autofree char *code = make_code (i);
+      b = g_strdup_printf ("{\"name\":\"空白企业%u\",\"credit_code\":\"%s\",\"size\":\"micro\",\"ownership\":\"non_public\","
+                           "\"three_haves\":true,\"chains\":[{\"chain_id\":%" G_GINT64_FORMAT ",\"role\":\"core\"}]}", i, code, chain);
+      last = create (s, "enterprises", b);
+      if (i == 1)
+        first = last;
+      g_clear_pointer (&b, g_free);
+    }
+  chain_stats = g_strdup_printf ("/api/v1/stats/overview?chain_id=%" G_GINT64_FORMAT, chain);
+  chain_blank = g_strdup_printf ("%s&chain_id=%" G_GINT64_FORMAT, blank, chain);
+  /* Twice: the second total may come from the memo. */
+  g_assert_cmpint (total_of (s, blank), ==, 105);
+  g_assert_cmpint (total_of (s, blank), ==, 105);
+  g_assert_cmpint (total_of (s, chain_blank), ==, 105);
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr (LjTestResponse) r = req_ok (s, "GET", round ? chain_stats : "/api/v1/stats/overview", NULL, 200);
+      JsonObject *cov = obj (lj_test_object (r), "coverage");
+      JsonArray *spots = json_object_get_array_member (cov, "blank_spots");
+
+      g_assert_cmpint (json_object_get_int_member (cov, "eligible"), ==, 105);
+      g_assert_cmpint (json_object_get_int_member (cov, "blank_spots_total"), ==, 105);
+      g_assert_cmpuint (json_array_get_length (spots), ==, 100);
+      g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (spots, 0), "enterprise_id"), ==, first);
+      g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (spots, 99), "enterprise_id"), ==,
+                       first + 99);
+    }
+
+  /* Taken in: covered, out of the blank list, and the totals follow. */
+  b = g_strdup_printf ("{\"name\":\"联合党支部\",\"kind\":\"joint_branch\",\"parent_id\":%" G_GINT64_FORMAT
+                       ",\"enterprise_ids\":[%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "]}", wc, first, last);
+  br = create (s, "organizations", b);
+  g_clear_pointer (&b, g_free);
+  orgp = g_strdup_printf ("/api/v1/organizations/%" G_GINT64_FORMAT, br);
+  g_assert_cmpint (total_of (s, blank), ==, 103);
+  g_assert_cmpint (total_of (s, chain_blank), ==, 103);
+  g_assert_cmpint (total_of (s, "/api/v1/enterprises?covered=true"), ==, 2);
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/enterprises/%" G_GINT64_FORMAT, first);
+    g_autoptr (LjTestResponse) r = req_ok (s, "GET", path, NULL, 200);
+    g_assert_true (json_object_get_boolean_member (lj_test_object (r), "covered"));
+  }
+  {
+    g_autoptr (LjTestResponse) r = req_ok (s, "GET", "/api/v1/stats/overview", NULL, 200);
+    JsonObject *cov = obj (lj_test_object (r), "coverage");
+    g_assert_cmpint (json_object_get_int_member (cov, "covered"), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (cov, "blank_spots_total"), ==, 103);
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (
+                       json_object_get_array_member (cov, "blank_spots"), 0), "enterprise_id"), ==, first + 1);
+  }
+
+  /* Let go of one: uncovered again. */
+  b = g_strdup_printf ("{\"enterprise_ids\":[%" G_GINT64_FORMAT "]}", last);
+  {
+    g_autoptr (LjTestResponse) r = req_ok (s, "PATCH", orgp, b, 200);
+  }
+  g_clear_pointer (&b, g_free);
+  g_assert_cmpint (total_of (s, blank), ==, 104);
+  g_assert_cmpint (total_of (s, "/api/v1/enterprises?covered=true"), ==, 1);
+
+  /* The organisation deleted: its enterprises lose their cover too. */
+  {
+    g_autoptr (LjTestResponse) r = req_ok (s, "DELETE", orgp, NULL, 204);
+  }
+  g_assert_cmpint (total_of (s, blank), ==, 105);
+  g_assert_cmpint (total_of (s, "/api/v1/enterprises?covered=true"), ==, 0);
+}
+
 static void
 test_openapi (void)
 {
@@ -701,6 +785,7 @@ main (int argc, char **argv)
   g_test_add_func ("/api/resources/q/chinese-search-and-round-trip", test_search_and_unicode);
   g_test_add_func ("/api/stats/overview/demo-figures", test_stats_demo);
   g_test_add_func ("/api/stats/overview/hand-built-fixture", test_stats_fixture);
+  g_test_add_func ("/api/stats/overview/coverage-kept-and-blank-spots-capped", test_stats_coverage_kept);
   g_test_add_func ("/api/openapi/document", test_openapi);
   g_test_add_func ("/api/resources/restart-404-405", test_restart_and_routes);
   return g_test_run ();
