@@ -15,7 +15,8 @@ G_DEFINE_QUARK (lj-config-error-quark, lj_config_error)
 static const char *const known_keys[] = {
   "server.listen", "server.body_limit", "server.idle_timeout", "server.max_connections",
   "server.log_requests", "store.path", "store.synchronous", "store.busy_timeout", "plugins.dir",
-  "auth.idle_timeout", "auth.absolute_timeout", "auth.lockout_failures", "auth.lockout_seconds", NULL
+  "auth.idle_timeout", "auth.absolute_timeout", "auth.lockout_failures", "auth.lockout_seconds",
+  "auth.password_iterations", "auth.password_memory", "auth.password_threads", NULL
 };
 
 /* `[plugin:<name>]` sections belong to the plugin host, which knows their
@@ -41,6 +42,9 @@ lj_config_new (void)
   config->auth_absolute_timeout = LJ_AUTH_DEFAULT_ABSOLUTE_TIMEOUT;
   config->auth_lockout_failures = LJ_AUTH_DEFAULT_LOCKOUT_FAILURES;
   config->auth_lockout_seconds = LJ_AUTH_DEFAULT_LOCKOUT_SECONDS;
+  config->auth_password_iterations = LJ_AUTH_DEFAULT_PASSWORD_ITERATIONS;
+  config->auth_password_memory_mib = LJ_AUTH_DEFAULT_PASSWORD_MEMORY_MIB;
+  config->auth_password_threads = LJ_AUTH_DEFAULT_PASSWORD_THREADS;
   return config;
 }
 
@@ -159,17 +163,23 @@ load_server (LjConfig *config, GKeyFile *kf, GError **error)
   return TRUE;
 }
 
-/* Session lifetimes and the lockout, in seconds and attempts. */
+/* Session lifetimes and the lockout, in seconds and attempts; Argon2id's
+ * cost (iterations, MiB) and how many hash at once. */
 static gboolean
 load_auth (LjConfig *config, GKeyFile *kf, GError **error)
 {
   guint64 idle = config->auth_idle_timeout, absolute = config->auth_absolute_timeout;
   guint64 failures = config->auth_lockout_failures, lockout = config->auth_lockout_seconds;
+  guint64 iterations = config->auth_password_iterations, memory = config->auth_password_memory_mib;
+  guint64 threads = config->auth_password_threads;
 
   if (!read_uint (kf, "auth", "idle_timeout", 60, 7 * 24 * 3600, &idle, error) ||
       !read_uint (kf, "auth", "absolute_timeout", 60, 30 * 24 * 3600, &absolute, error) ||
       !read_uint (kf, "auth", "lockout_failures", 1, 100, &failures, error) ||
-      !read_uint (kf, "auth", "lockout_seconds", 0, 24 * 3600, &lockout, error))
+      !read_uint (kf, "auth", "lockout_seconds", 0, 24 * 3600, &lockout, error) ||
+      !read_uint (kf, "auth", "password_iterations", 1, 10, &iterations, error) ||
+      !read_uint (kf, "auth", "password_memory", 8, 1024, &memory, error) ||
+      !read_uint (kf, "auth", "password_threads", 1, 16, &threads, error))
     return FALSE;
   if (absolute < idle)
     {
@@ -181,6 +191,9 @@ load_auth (LjConfig *config, GKeyFile *kf, GError **error)
   config->auth_absolute_timeout = absolute;
   config->auth_lockout_failures = failures;
   config->auth_lockout_seconds = lockout;
+  config->auth_password_iterations = iterations;
+  config->auth_password_memory_mib = memory;
+  config->auth_password_threads = threads;
   return TRUE;
 }
 

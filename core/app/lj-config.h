@@ -43,6 +43,9 @@ typedef struct {
   guint        auth_absolute_timeout;
   guint        auth_lockout_failures;
   guint        auth_lockout_seconds;
+  guint        auth_password_iterations;
+  guint        auth_password_memory_mib;
+  guint        auth_password_threads;
 } LjConfig;
 
 LjConfig *lj_config_new (void);

@@ -28,13 +28,13 @@ const LjAuthPolicy *lj_auth_get_policy (void);
 
 /* ---- passwords (lj-password.c) ---- */
 
-/* At most this many Argon2id computations run at once... */
-#define LJ_PASSWORD_WORKERS 2
-/* ...and at most this many wait; the next caller gets 503. */
+/* At most [auth] password_threads Argon2id computations run at once, and
+ * at most this many wait; the next caller gets 503. */
 #define LJ_PASSWORD_MAX_WAITING 8
 
 void      lj_password_init (void);
 void      lj_password_set_test_profile (void);
+void      lj_password_configure (guint iterations, guint memory_mib, guint threads);
 /* FALSE with a 422 field error on @field when @password is out of bounds. */
 gboolean  lj_password_check_length (LjRequest *req, const char *field, const char *password);
 gboolean  lj_password_length_ok (const char *password);

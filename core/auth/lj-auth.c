@@ -37,6 +37,12 @@ lj_auth_configure (guint idle_timeout, guint absolute_timeout, guint lockout_fai
 }
 
 void
+lj_auth_configure_passwords (guint iterations, guint memory_mib, guint threads)
+{
+  lj_password_configure (iterations, memory_mib, threads);
+}
+
+void
 lj_auth_use_test_profile (void)
 {
   lj_password_set_test_profile ();

@@ -54,8 +54,13 @@ gboolean  lj_auth_has_users (LjStore *store, GError **error);
 void      lj_auth_configure (guint idle_timeout, guint absolute_timeout, guint lockout_failures,
                              guint lockout_seconds);
 
-/* Tests only: use the OWASP-minimum Argon2id profile (t=2, 19 MiB)
- * instead of libsodium's INTERACTIVE limits.  Call before any hashing. */
+/* Applies [auth] password_iterations, password_memory (MiB) and
+ * password_threads.  Call before the first hash; existing hashes are
+ * rehashed at their next login when the cost changed. */
+void      lj_auth_configure_passwords (guint iterations, guint memory_mib, guint threads);
+
+/* Tests only: use the OWASP Argon2id profile (t=2, 19 MiB) whatever the
+ * configuration says.  Call before any hashing. */
 void      lj_auth_use_test_profile (void);
 /* Tests only: while @hold, password workers wait before hashing, so a test
  * can show other requests are answered while a hash is pending. */

@@ -94,6 +94,8 @@ lj_core_register (LjApp *app, GError **error)
   lj_health_add_routes (app);
   lj_auth_configure (app->config->auth_idle_timeout, app->config->auth_absolute_timeout,
                      app->config->auth_lockout_failures, app->config->auth_lockout_seconds);
+  lj_auth_configure_passwords (app->config->auth_password_iterations, app->config->auth_password_memory_mib,
+                               app->config->auth_password_threads);
   lj_auth_add_routes (app);
   lj_audit_add_routes (app);
   lj_timeline_add_routes (app);

@@ -8,6 +8,9 @@
 #include "lj-test-server.h"
 
 #include "auth/lj-auth.h"
+#include "app/lj-config.h"
+
+#include <glib/gstdio.h>
 #include <string.h>
 
 #define PASSWORD "correct horse battery"
@@ -75,6 +78,46 @@ me_status (LjTestServer *server, const char *token)
   if (r->status == 401)
     g_assert_nonnull (soup_message_headers_get_one (r->headers, "WWW-Authenticate"));
   return r->status;
+}
+
+/* [auth] password_*: Argon2id's cost is configurable within sane bounds,
+ * and a value out of bounds refuses the configuration, naming the key. */
+static void
+test_password_config (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("lj-auth-conf-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "c.conf", NULL);
+  static const char *const bad[] = {
+    "[auth]\npassword_memory = 4\n", "[auth]\npassword_iterations = 0\n", "[auth]\npassword_threads = 0\n",
+    "[auth]\npassword_memory = 4096\n", "[auth]\npassword_memory = lots\n",
+  };
+
+  {
+    LjConfig *config = lj_config_new ();
+    g_assert_cmpuint (config->auth_password_iterations, ==, 2);
+    g_assert_cmpuint (config->auth_password_memory_mib, ==, 19);
+    g_assert_cmpuint (config->auth_password_threads, ==, 2);
+    g_assert_true (g_file_set_contents (path, "[auth]\npassword_iterations = 3\npassword_memory = 64\n"
+                                        "password_threads = 1\n", -1, NULL));
+    g_assert_true (lj_config_load_file (config, path, NULL));
+    g_assert_cmpuint (config->auth_password_iterations, ==, 3);
+    g_assert_cmpuint (config->auth_password_memory_mib, ==, 64);
+    g_assert_cmpuint (config->auth_password_threads, ==, 1);
+    lj_config_free (config);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      LjConfig *config = lj_config_new ();
+      g_autoptr (GError) error = NULL;
+
+      g_assert_true (g_file_set_contents (path, bad[i], -1, NULL));
+      g_assert_false (lj_config_load_file (config, path, &error));
+      g_assert_error (error, LJ_CONFIG_ERROR, LJ_CONFIG_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, "password_"));
+      lj_config_free (config);
+    }
+  g_remove (path);
+  g_rmdir (dir);
 }
 
 static void
@@ -524,6 +567,7 @@ main (int argc, char **argv)
   log_text = g_string_new (NULL);
   g_log_set_writer_func (capture_writer, NULL, NULL);
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/api/auth/config/password-cost-bounds", test_password_config);
   g_test_add_func ("/api/auth/login/success-token-and-me", test_login_success);
   g_test_add_func ("/api/auth/login/unknown-wrong-disabled-alike-401", test_login_failures_alike);
   g_test_add_func ("/api/auth/login/lockout-after-5-and-expiry", test_lockout);
