@@ -180,11 +180,12 @@ group_clear (gpointer data)
 static LjStatsGroup *
 group_for_kind (GArray *groups, const char *kind)
 {
-  LjStatsGroup fresh = { g_strdup (kind), 0, 0, 0 };
+  LjStatsGroup fresh = { NULL, 0, 0, 0 };
 
   for (guint i = 0; i < groups->len; i++)
     if (strcmp (g_array_index (groups, LjStatsGroup, i).kind, kind) == 0)
       return &g_array_index (groups, LjStatsGroup, i);
+  fresh.kind = g_strdup (kind);
   g_array_append_val (groups, fresh);
   return &g_array_index (groups, LjStatsGroup, groups->len - 1);
 }
