@@ -84,12 +84,26 @@ struct _LjApp {
   GPtrArray  *timeline_sources;/* LjTimelineSource* */
   GPtrArray  *plugins;         /* LjPlugin*, in load order (core/plugin) */
   LjRequest  *current_req;     /* borrowed; see lj_app_set_current_request */
+  gboolean    group_commit;    /* writes share transactions (lj-commit-group.c) */
+  GPtrArray  *group;           /* LjRequest*, paused until the open group commits */
+  GSource    *group_source;    /* commits the group when the main context is idle */
+  guint64     n_commits;       /* write transactions committed */
 };
 
 LjApp     *lj_app_new (LjConfig *config, LjStore *store);
 void       lj_app_free (LjApp *app);
 gboolean   lj_app_setup_core (LjApp *app, GError **error);
 void       lj_app_dispatch (LjApp *app, LjRequest *req);
+void       lj_app_run_after_commit (LjApp *app, LjRequest *req);
+gboolean   lj_app_audit_route (LjRoute *route, LjRequest *req, GError **error);
+
+/* Group commit (lj-commit-group.c): on for the HTTP server, off for
+ * callers that dispatch by hand and read the answer at once. */
+void       lj_app_set_group_commit (LjApp *app, gboolean enabled);
+void       lj_commit_group_flush (LjApp *app);
+gboolean   lj_commit_group_run (LjApp *app, LjRoute *route, LjRequest *req, gboolean *deferred, GError **error);
+/* Tests: write transactions committed so far. */
+guint64    lj_app_get_n_commits (LjApp *app);
 LjRoute   *lj_app_match_route (LjApp *app, LjRequest *req, GString *allow);
 LjCheckFunc lj_app_get_check (LjApp *app, const char *name);
 

@@ -72,6 +72,7 @@ lj_app_free (LjApp *app)
 {
   if (app == NULL)
     return;
+  lj_commit_group_flush (app);
   g_ptr_array_unref (app->routes);
   g_hash_table_unref (app->resources);
   g_ptr_array_unref (app->resource_list);
@@ -240,8 +241,8 @@ lj_app_set_current_request (LjApp *app, LjRequest *req)
 
 /* ---- running requests ---- */
 
-static void
-run_after_commit (LjApp *app, LjRequest *req)
+void
+lj_app_run_after_commit (LjApp *app, LjRequest *req)
 {
   g_autoptr (GPtrArray) events = lj_request_steal_after_commit (req);
 
@@ -255,8 +256,8 @@ run_after_commit (LjApp *app, LjRequest *req)
 }
 
 /* A write that no handler audited is recorded with its method and path. */
-static gboolean
-audit_route (LjRoute *route, LjRequest *req, GError **error)
+gboolean
+lj_app_audit_route (LjRoute *route, LjRequest *req, GError **error)
 {
   g_autofree char *action = NULL;
 
@@ -267,16 +268,30 @@ audit_route (LjRoute *route, LjRequest *req, GError **error)
                            NULL, NULL, error);
 }
 
+/* A write in a transaction of its own, when group commit is on: the others
+ * flush the group first, so they see only committed data. */
 static gboolean
-run_in_transaction (LjApp *app, LjRoute *route, LjRequest *req, GError **error)
+groupable (LjApp *app, LjRoute *route)
+{
+  return app->group_commit && strcmp (route->method, "GET") != 0 &&
+         !(route->flags & LJ_ROUTE_FLAGS_NO_TRANSACTION);
+}
+
+/* Runs @route in its transaction.  *@deferred: the request waits in the
+ * commit group and is answered when the group commits. */
+static gboolean
+run_in_transaction (LjApp *app, LjRoute *route, LjRequest *req, gboolean *deferred, GError **error)
 {
   gboolean read_only = strcmp (route->method, "GET") == 0;
 
+  *deferred = FALSE;
+  if (groupable (app, route))
+    return lj_commit_group_run (app, route, req, deferred, error);
   if (route->flags & LJ_ROUTE_FLAGS_NO_TRANSACTION)
     return route->func (req, route->user_data, error);
   if (!lj_store_begin (app->store, read_only ? LJ_STORE_TXN_READ : LJ_STORE_TXN_WRITE, error))
     return FALSE;
-  if (!route->func (req, route->user_data, error) || (!read_only && !audit_route (route, req, error)))
+  if (!route->func (req, route->user_data, error) || (!read_only && !lj_app_audit_route (route, req, error)))
     {
       lj_store_rollback (app->store);
       return FALSE;
@@ -286,7 +301,10 @@ run_in_transaction (LjApp *app, LjRoute *route, LjRequest *req, GError **error)
       lj_store_rollback (app->store);
       return TRUE;
     }
-  return lj_store_commit (app->store, error);
+  if (!lj_store_commit (app->store, error))
+    return FALSE;
+  app->n_commits++;
+  return TRUE;
 }
 
 /**
@@ -301,6 +319,7 @@ lj_request_run_transaction (LjRequest *req, gboolean write, LjTransactionFunc fu
   LjRequest *outer = app->current_req;
   gboolean ok;
 
+  lj_commit_group_flush (app);
   lj_app_set_current_request (app, req);
   ok = lj_store_begin (app->store, write ? LJ_STORE_TXN_WRITE : LJ_STORE_TXN_READ, error);
   if (ok && !func (req, user_data, error))
@@ -310,11 +329,11 @@ lj_request_run_transaction (LjRequest *req, gboolean write, LjTransactionFunc fu
     }
   else if (ok && !write)
     lj_store_rollback (app->store);
-  else if (ok)
-    ok = lj_store_commit (app->store, error);
+  else if (ok && (ok = lj_store_commit (app->store, error)))
+    app->n_commits++;
   lj_app_set_current_request (app, outer);
   if (ok && write)
-    run_after_commit (app, req);
+    lj_app_run_after_commit (app, req);
   return ok;
 }
 
@@ -376,7 +395,7 @@ lj_app_dispatch (LjApp *app, LjRequest *req)
   g_autoptr (GString) allow = g_string_new (NULL);
   g_autoptr (GError) error = NULL;
   LjRoute *route;
-  gboolean ok;
+  gboolean ok, deferred;
 
   lj_request_set_app (req, app);
   lj_request_set_store (req, app->store);
@@ -401,21 +420,27 @@ lj_app_dispatch (LjApp *app, LjRequest *req)
       respond_error (req, error);
       return;
     }
+  /* Reads, and writes with transactions of their own, see only committed
+   * data: the writes waiting in the group commit first. */
+  if (!groupable (app, route))
+    lj_commit_group_flush (app);
   if (!admit (app, route, req, &error))
     {
       respond_error (req, error);
       return;
     }
   lj_app_set_current_request (app, req);
-  ok = run_in_transaction (app, route, req, &error);
+  ok = run_in_transaction (app, route, req, &deferred, &error);
   lj_app_set_current_request (app, NULL);
   if (!ok)
     {
       respond_error (req, error);
       return;
     }
+  if (deferred)
+    return;
   if (strcmp (route->method, "GET") != 0 && !(route->flags & LJ_ROUTE_FLAGS_NO_TRANSACTION))
-    run_after_commit (app, req);
+    lj_app_run_after_commit (app, req);
   if (lj_request_get_status (req) == 0 && !lj_request_is_paused (req))
     lj_request_set_status (req, 204);
 }

@@ -29,6 +29,7 @@ guint        lj_request_get_status (LjRequest *req);
 const char  *lj_request_get_response_body (LjRequest *req, gsize *len);
 const char  *lj_request_get_response_type (LjRequest *req);
 GPtrArray   *lj_request_get_response_headers (LjRequest *req);
+void         lj_request_clear_response_headers (LjRequest *req);
 void         lj_request_set_response (LjRequest *req, guint status, const char *content_type, char *body, gsize len);
 gboolean     lj_request_may_see_private (LjRequest *req);
 

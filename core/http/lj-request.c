@@ -560,6 +560,20 @@ lj_request_set_response_header (LjRequest *req, const char *name, const char *va
   g_ptr_array_add (req->response_headers, g_strdup (value));
 }
 
+/* Drops the response headers a handler set (Location, ETag…), keeping
+ * X-Request-Id: for an answer replaced by an error after the handler ran. */
+void
+lj_request_clear_response_headers (LjRequest *req)
+{
+  for (guint i = 0; i + 1 < req->response_headers->len;)
+    {
+      if (g_ascii_strcasecmp (req->response_headers->pdata[i], "X-Request-Id") == 0)
+        i += 2;
+      else
+        g_ptr_array_remove_range (req->response_headers, i, 2);
+    }
+}
+
 guint
 lj_request_get_status (LjRequest *req)
 {

@@ -607,6 +607,9 @@ lj_server_new (LjApp *app)
   LjServer *self = g_new0 (LjServer, 1);
 
   self->app = app;
+  /* Writes that arrive together share a commit (core/app/lj-commit-group.c):
+   * answers wait for the commit, which only an event loop can deliver. */
+  lj_app_set_group_commit (app, TRUE);
   self->soup = soup_server_new ("server-header", "lianjian/" PACKAGE_VERSION " ", NULL);
   self->conns = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, conn_free);
   soup_server_add_handler (self->soup, NULL, handle_any, self, NULL);
@@ -669,6 +672,9 @@ lj_server_free (LjServer *self)
 
   if (self == NULL)
     return;
+  /* Waiting writes are committed and answered while their connections
+   * still exist. */
+  lj_app_set_group_commit (self->app, FALSE);
   if (self->accept_source)
     {
       g_source_destroy (self->accept_source);

@@ -408,39 +408,46 @@ lj_test_response_free (LjTestResponse *resp)
   g_free (resp);
 }
 
-char *
-lj_test_raw (LjTestServer *self, const char *data, gsize len)
+/* The bytes, as the admin unless they already say who is asking: the
+ * header goes right after the request line, where it changes no framing. */
+static GString *
+with_admin (LjTestServer *self, const char *data, gsize len)
 {
-  g_autoptr (GString) authed = g_string_new_len (data, len);
+  GString *authed = g_string_new_len (data, len);
   const char *eol = memchr (data, '\n', len);
 
-  /* As the admin, unless the bytes already say who is asking: the header
-   * goes right after the request line, where it changes no framing. */
   if (eol && g_strstr_len (data, len, "Authorization:") == NULL && self->admin_token)
     {
       g_autofree char *header = g_strdup_printf ("Authorization: Bearer %s\r\n", self->admin_token);
       g_string_insert (authed, eol - data + 1, header);
     }
-  return lj_test_raw_as_is (self, authed->str, authed->len);
+  return authed;
 }
 
-char *
-lj_test_raw_as_is (LjTestServer *self, const char *data, gsize len)
+/* A fresh connection with @data written to it. */
+static GSocketConnection *
+raw_send (LjTestServer *self, const char *data, gsize len)
 {
   g_autoptr (GSocketClient) client = g_socket_client_new ();
-  g_autoptr (GSocketConnection) conn = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GString) out = g_string_new (NULL);
-  GSocket *sock;
-  char buf[4096];
+  GSocketConnection *conn = g_socket_client_connect_to_host (client, "127.0.0.1", self->port, NULL, &error);
 
-  conn = g_socket_client_connect_to_host (client, "127.0.0.1", self->port, NULL, &error);
   g_assert_no_error (error);
-  sock = g_socket_connection_get_socket (conn);
-  g_socket_set_timeout (sock, LJ_TEST_RAW_TIMEOUT_S);
+  g_socket_set_timeout (g_socket_connection_get_socket (conn), LJ_TEST_RAW_TIMEOUT_S);
   /* The server may answer and close before taking every byte (an early
    * 413): a failed write is not the test's failure; read what came back. */
   g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), data, len, NULL, NULL, NULL);
+  return conn;
+}
+
+/* Everything the server sends on @conn until it closes or falls silent. */
+static char *
+raw_receive (GSocketConnection *conn)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  GSocket *sock = g_socket_connection_get_socket (conn);
+  char buf[4096];
+
   for (;;)
     {
       gssize n = g_socket_receive (sock, buf, sizeof buf, NULL, NULL);
@@ -449,6 +456,46 @@ lj_test_raw_as_is (LjTestServer *self, const char *data, gsize len)
       g_string_append_len (out, buf, n);
     }
   return g_strdup (out->str);
+}
+
+guint
+lj_test_raw_status (const char *out)
+{
+  if (!g_str_has_prefix (out, "HTTP/1.1 "))
+    return 0;
+  return g_ascii_strtoull (out + 9, NULL, 10);
+}
+
+char *
+lj_test_raw (LjTestServer *self, const char *data, gsize len)
+{
+  g_autoptr (GString) authed = with_admin (self, data, len);
+
+  return lj_test_raw_as_is (self, authed->str, authed->len);
+}
+
+char *
+lj_test_raw_as_is (LjTestServer *self, const char *data, gsize len)
+{
+  g_autoptr (GSocketConnection) conn = raw_send (self, data, len);
+
+  return raw_receive (conn);
+}
+
+GPtrArray *
+lj_test_raw_many (LjTestServer *self, const char *const *requests, guint n)
+{
+  g_autoptr (GPtrArray) conns = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GString) authed = with_admin (self, requests[i], strlen (requests[i]));
+      g_ptr_array_add (conns, raw_send (self, authed->str, authed->len));
+    }
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (out, raw_receive (conns->pdata[i]));
+  return out;
 }
 
 JsonObject *

@@ -69,6 +69,12 @@ void            lj_test_response_free (LjTestResponse *resp);
 char           *lj_test_raw (LjTestServer *server, const char *data, gsize len);
 /* The same, bytes exactly as given. */
 char           *lj_test_raw_as_is (LjTestServer *server, const char *data, gsize len);
+/* Sends each of @requests (as lj_test_raw) on its own connection, all of
+ * them before reading any answer; returns (transfer full) the answers in
+ * the same order.  Ask for `Connection: close`. */
+GPtrArray      *lj_test_raw_many (LjTestServer *server, const char *const *requests, guint n);
+/* The status code of a raw answer; 0 when it is not HTTP/1.1. */
+guint           lj_test_raw_status (const char *out);
 
 /* Conveniences over the parsed body. */
 JsonObject     *lj_test_object (LjTestResponse *resp);

@@ -172,13 +172,7 @@ raw_close (LjTestServer *server, const char *method, const char *target)
   return lj_test_raw (server, req, strlen (req));
 }
 
-static guint
-raw_status (const char *out)
-{
-  if (!g_str_has_prefix (out, "HTTP/1.1 "))
-    return 0;
-  return g_ascii_strtoull (out + 9, NULL, 10);
-}
+#define raw_status lj_test_raw_status
 
 static gboolean
 raw_has_header (const char *out, const char *name, const char *value)

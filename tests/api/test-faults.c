@@ -4,6 +4,7 @@
  * (503, health degraded) instead of retrying blindly, keep reads working,
  * and clear only with a restart. */
 #include "lj-test-server.h"
+#include "app/lj-app-private.h"
 
 #include <sqlite3.h>
 #include <string.h>
@@ -113,6 +114,61 @@ test_failed_fsync_stops_writes (void)
   g_assert_cmpuint (health->status, ==, 200);
 }
 
+/* The first write of a group turns the disk bad and holds the server while
+ * the others arrive: they all wait in one group (core/app/lj-commit-group.c)
+ * whose commit fails.  Every one of them must hear about it, and none may
+ * be kept. */
+static gint held;
+
+static gboolean
+fail_disk_and_hold (LjRequest *req, LjEvent *event, gpointer data, GError **error)
+{
+  if (g_atomic_int_add (&held, 1) == 0)
+    {
+      g_atomic_int_set (&fail_sync, 1);
+      g_usleep (400 * G_TIME_SPAN_MILLISECOND);
+    }
+  return TRUE;
+}
+
+static void
+hold_setup (struct _LjApp *app, struct _LjStore *store, gpointer data)
+{
+  lj_app_add_hook (app, "test", "chain.created", LJ_HOOK_VALIDATE, 0, fail_disk_and_hold, NULL);
+}
+
+static void
+test_failed_group_commit_fails_every_write (void)
+{
+  g_autoptr (LjTestServer) server = lj_test_server_start_with_setup (LJ_TEST_SERVER_EMPTY, hold_setup, NULL);
+  g_autoptr (GPtrArray) requests = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) answers = NULL;
+  g_autoptr (LjTestResponse) list = NULL;
+
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"name\":\"组提交故障链 %u\",\"code\":\"GF%u\"}", i, i);
+      g_ptr_array_add (requests, g_strdup_printf ("POST /api/v1/chains HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                                  "Content-Type: application/json\r\nConnection: close\r\n"
+                                                  "Content-Length: %zu\r\n\r\n%s", strlen (body), body));
+    }
+  answers = lj_test_raw_many (server, (const char *const *) requests->pdata, requests->len);
+  /* All heard the commit's own error: had they been committed one by one,
+   * the first would have failed and the rest found writes stopped (503). */
+  for (guint i = 0; i < answers->len; i++)
+    {
+      g_test_message ("write %u: %u", i, lj_test_raw_status (answers->pdata[i]));
+      g_assert_cmpuint (lj_test_raw_status (answers->pdata[i]), >=, 500);
+      g_assert_cmpuint (lj_test_raw_status (answers->pdata[i]), ==, lj_test_raw_status (answers->pdata[0]));
+      g_assert_cmpuint (lj_test_raw_status (answers->pdata[i]), !=, 503);
+    }
+  g_atomic_int_set (&fail_sync, 0);
+  lj_test_server_restart (server);
+  list = lj_test_get (server, "/api/v1/chains?limit=1");
+  g_assert_cmpuint (list->status, ==, 200);
+  g_assert_cmpint (lj_test_member_int (list, "total"), ==, 0);
+}
+
 static GLogWriterOutput
 quiet_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer data)
 {
@@ -129,5 +185,6 @@ main (int argc, char **argv)
   g_log_set_writer_func (quiet_writer, NULL, NULL);
   install_shim ();
   g_test_add_func ("/faults/failed-fsync-stops-writes", test_failed_fsync_stops_writes);
+  g_test_add_func ("/faults/failed-group-commit-fails-every-write", test_failed_group_commit_fails_every_write);
   return g_test_run ();
 }
