@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Passwords: Argon2id through libsodium's crypto_pwhash_str, on a small
- * pool of worker threads (two by default) so a login (tens of ms of CPU and
+ * pool of worker threads (one by default) so a login (tens of ms of CPU and
  * 19 MiB by default) never stalls the main context that serves every other
  * request.  Callers queue a job, the request is paused, and the result
  * comes back on the request's own main context. */

@@ -96,13 +96,13 @@ test_password_config (void)
     LjConfig *config = lj_config_new ();
     g_assert_cmpuint (config->auth_password_iterations, ==, 2);
     g_assert_cmpuint (config->auth_password_memory_mib, ==, 19);
-    g_assert_cmpuint (config->auth_password_threads, ==, 2);
+    g_assert_cmpuint (config->auth_password_threads, ==, 1);
     g_assert_true (g_file_set_contents (path, "[auth]\npassword_iterations = 3\npassword_memory = 64\n"
-                                        "password_threads = 1\n", -1, NULL));
+                                        "password_threads = 3\n", -1, NULL));
     g_assert_true (lj_config_load_file (config, path, NULL));
     g_assert_cmpuint (config->auth_password_iterations, ==, 3);
     g_assert_cmpuint (config->auth_password_memory_mib, ==, 64);
-    g_assert_cmpuint (config->auth_password_threads, ==, 1);
+    g_assert_cmpuint (config->auth_password_threads, ==, 3);
     lj_config_free (config);
   }
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -483,9 +483,9 @@ test_logins_do_not_stall (void)
 
   lj_password_hold_for_testing (TRUE);
   run_parallel_logins (server, G_N_ELEMENTS (threads), threads, handles);
-  /* Both workers are busy with a login (the other two queue behind them);
-   * a bounded wait for the logins to arrive, not a timing assertion. */
-  for (guint tries = 0; lj_password_held_for_testing () < 2; tries++)
+  /* Every worker is busy with a login (the others queue behind them); a
+   * bounded wait for the logins to arrive, not a timing assertion. */
+  for (guint tries = 0; lj_password_held_for_testing () < LJ_AUTH_DEFAULT_PASSWORD_THREADS; tries++)
     {
       g_assert_cmpuint (tries, <, 3000);
       g_usleep (10 * 1000);
