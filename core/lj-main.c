@@ -157,15 +157,21 @@ cmd_serve (LjOptions *o, GError **error)
   return 0;
 }
 
+/* The core's steps and every plugin's that `serve` would load, so an
+ * upgrade can be applied (and timed) before the server starts. */
 static int
 cmd_migrate (LjOptions *o, GError **error)
 {
   g_autoptr (LjConfig) config = load_config (o, error);
   g_autoptr (LjStore) store = NULL;
+  g_autoptr (LjApp) app = NULL;
   g_autoptr (GPtrArray) schema = NULL;
 
   if (config == NULL || (store = open_store (config, error)) == NULL)
     return 1;
+  if ((app = load_app (config, store, FALSE, error)) == NULL)
+    return 1;
+  lj_plugins_stop_all (app);
   if ((schema = lj_store_list_schema (store, error)) == NULL)
     return 1;
   for (guint i = 0; i < schema->len; i++)

@@ -990,6 +990,31 @@ out:
   g_rmdir (dir);
 }
 
+/* ---- `lianjian migrate` ---- */
+
+/* An upgrade can be applied before the server starts: migrate runs the
+ * pending steps of the plugins `serve` would load, not only the core's. */
+static void
+test_binary_migrate_plugins (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("lianjian-migrate-XXXXXX", NULL);
+  g_autofree char *plugins = g_build_filename (dir, "plugins", NULL);
+  g_autofree char *db = g_build_filename (dir, "park.db", NULL);
+  g_autofree char *good = fixture ("good");
+  g_autofree char *link = g_build_filename (plugins, "good.so", NULL);
+  g_autofree char *out = NULL;
+  int status = 0;
+
+  g_assert_cmpint (g_mkdir (plugins, 0700), ==, 0);
+  g_assert_cmpint (symlink (good, link), ==, 0);
+  out = run_lianjian (plugins, db, &status, "migrate", NULL);
+  g_test_message ("%s", out);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (out, "core:"));
+  g_assert_nonnull (strstr (out, "good:3"));
+  remove_tree (dir);
+}
+
 /* ---- `lianjian plugins check` ---- */
 
 static void
@@ -1028,6 +1053,7 @@ main (int argc, char **argv)
   /* The host reports every refused plugin with g_warning (); that is what
    * these tests provoke, so only criticals stay fatal. */
   g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  g_test_add_func ("/plugins/binary/migrate-applies-plugin-steps", test_binary_migrate_plugins);
   g_test_add_func ("/plugins/good/active", test_good_active);
   g_test_add_func ("/plugins/good/config-values", test_good_config);
   g_test_add_func ("/plugins/good/restart-applies-nothing-new", test_good_restart_keeps_schema);
