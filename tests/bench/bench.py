@@ -84,9 +84,13 @@ def write_config():
     os.makedirs(empty, exist_ok=True)
     conf = os.path.join(WORK, "bench.conf")
     with open(conf, "w") as f:
+        # visit-log's escalation check is off: the dataset's day lies in the
+        # past, so its first run would record every missed deadline since
+        # then in one write, inside whichever route is being measured.
         f.write(f"[server]\nlisten = 127.0.0.1:{PORT}\nlog_requests = false\n"
                 f"[store]\npath = {DB}\nsynchronous = {SYNC}\n"
-                f"[plugins]\ndir = {empty}\n")
+                f"[plugins]\ndir = {empty}\n"
+                f"[plugin:visit-log]\ncheck_interval = 0\n")
     return conf
 
 
@@ -256,6 +260,19 @@ def follow_cursor(path, pages):
     return cur, depth
 
 
+def median_chain():
+    """The chain in the middle by enterprise count: the biggest one is the
+    worst case for the filtered list, this one the typical case."""
+    import sqlite3
+    db = sqlite3.connect(f"file:{DB}?mode=ro", uri=True)
+    try:
+        rows = db.execute("SELECT chain_id FROM enterprise_chains GROUP BY chain_id ORDER BY count(*) DESC, chain_id"
+                          ).fetchall()
+    finally:
+        db.close()
+    return rows[len(rows) // 2][0]
+
+
 def plugin_routes():
     names = [os.path.basename(p) for p in E.get("LJB_PLUGIN_PATH", "").split(":") if p]
     if not names:
@@ -336,15 +353,17 @@ def main():
     eid, mid, chain = G["LJB_ENTERPRISE_ID"], G["LJB_MEMBER_ID"], G["LJB_CHAIN_ID"]
     probe = f"/api/v1/enterprises/{eid}"
 
-    # Cold start: the first start applies the plugins' migrations to the copy;
-    # the second is the figure (process start to the first 200 on a real route).
+    # Cold start: the first start on the fresh copy is reported apart (it
+    # applies any migration newer than the dataset and meets a cold page
+    # cache); the second is the figure (process start to the first 200 on
+    # a real route).
     server = Server(conf)
     atexit.register(server.stop)
     log("== cold start")
     first = server.start(probe)
     server.stop()
     cold = server.start(probe)
-    log(f"   first start (incl. plugin migrations) {first:.0f} ms, restart {cold:.0f} ms")
+    log(f"   first start on the fresh copy {first:.0f} ms, restart {cold:.0f} ms")
     st, body = http("/api/v1/health", token=False)
     health = json.loads(body) if st == 200 else {}
     schema = health.get("database", {}).get("schema", {})
@@ -352,10 +371,15 @@ def main():
 
     q = urllib.parse.quote(G["LJB_Q"])
     list_path = f"/api/v1/enterprises?chain_id={chain}&ownership=non_public&covered=true&sort=name&limit=50"
+    median = median_chain()
+    median_path = list_path.replace(f"chain_id={chain}&", f"chain_id={median}&")
     deep_base = "/api/v1/enterprises?sort=name&limit=50"
     routes = [
         {"name": "health (baseline)", "path": "/api/v1/health", "auth": False, "kind": "baseline"},
-        {"name": "enterprises: filtered, sorted, 50 rows", "path": list_path, "kind": "read", "ratio": 0.25},
+        {"name": f"enterprises: filtered, sorted, 50 rows (biggest chain, {chain})", "path": list_path,
+         "kind": "read", "ratio": 0.25},
+        {"name": f"enterprises: filtered, sorted, 50 rows (median chain, {median})", "path": median_path,
+         "kind": "read", "ratio": 0.25},
         {"name": "enterprises: deep cursor page", "path": None, "kind": "read"},
         {"name": "one enterprise", "path": probe, "kind": "read", "ratio": 0.6},
         {"name": "one member", "path": f"/api/v1/members/{mid}", "kind": "read", "ratio": 0.6},
@@ -427,7 +451,7 @@ def main():
          "< 64 MB", verdict(peak_all is not None and peak_all < 64)],
         ["cold start to first 200 (GET one enterprise), all built plugins", f"{cold:.0f} ms", "< 300 ms",
          verdict(cold < 300)],
-        ["first start on a fresh copy (applies plugin migrations)", f"{first:.0f} ms", "–", "–"],
+        ["first start on a fresh copy", f"{first:.0f} ms", "–", "–"],
         [f"generating the dataset (scale {SCALE:g})", f"{gen_s} s" if gen_s else "?",
          "< 5 min (scale 1)", verdict(float(gen_s) < 300) if gen_s and SCALE == 1 else "–"],
     ]
