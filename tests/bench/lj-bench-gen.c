@@ -4,7 +4,7 @@
  *
  *   lj-bench-gen --db FILE [--scale 1.0] [--seed 20261125]
  *                [--fts rebuild|triggers] [--indexes drop|keep]
- *                [--env FILE] [--analyze]
+ *                [--plugin-path DIR:DIR…] [--env FILE] [--analyze]
  *   lj-bench-gen --db FILE --mint-user NAME --password PW [--role admin|secretary|viewer]
  *
  * At scale 1 ("province"): 60 chains, 100,000 enterprises, 20,000
@@ -33,31 +33,40 @@
  * the login benchmark.  --env FILE writes what the benchmark needs (the
  * token, ids and a search term) as shell assignments.
  *
- * Plugin data: gen_plugin_*() below are hooks, empty for now; see there. */
+ * Plugin data: with --plugin-path DIR:DIR… (the plugin build directories,
+ * as LIANJIAN_PLUGIN_PATH) the plugins are loaded through the server's own
+ * plugin host right after the core migration, so their migrations run
+ * exactly as `lianjian serve` runs them, before any row is written; their
+ * indexes and search triggers are then dropped and rebuilt with the
+ * core's.  Each gen_plugin_*() fills one plugin's tables when they exist
+ * (a plugin that did not build or load is skipped), proportional to the
+ * core data and valid for the plugin: states reached through its state
+ * machine, with the core's transition history and the plugin's own logs
+ * (problem-board project events, visit-log request log and escalations,
+ * talent track stages) as the server would have written them.  See the
+ * section "plugin data" below, the files lj-bench-gen-PLUGIN.c (one per
+ * plugin) and docs/performance.md; lj-bench-gen.h is what they share. */
+#include "lj-bench-gen.h"
 #include "store/lj-store.h"
 #include "domain/lj-core.h"
 #include "domain/lj-credit-code.h"
 #include "auth/lj-auth.h"
+#include "app/lj-app-private.h"
+#include "plugin/lj-plugin-host.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include <time.h>
 
-/* Bump when the rows written change: run.sh keys its dataset cache on it. */
-#define LJ_BENCH_GEN_VERSION 1
-#define N_CHAINS 60
 #define CHUNK 50000
-#define ROOT_ORG 1                       /* id of the working committee */
-#define CHAIN_ORG(c) (2 + (c))           /* id of chain c's committee (c from 0) */
-#define FIRST_ENTERPRISE_ORG (2 + N_CHAINS)
 #define BENCH_PASSWORD "bench-login-password"
-#define TS_FIXED "2026-11-25T00:00:00Z"
 
 /* ------------------------------------------------------------------ */
 /* word lists                                                          */
 
-static const char *chain_names[N_CHAINS] = {
+const char *const chain_names[N_CHAINS] = {
   "生物医药", "绿色食品", "绿色铝", "绿色硅", "绿色铜", "新能源电池", "光伏", "装备制造", "新材料", "数字经济",
   "现代物流", "文化旅游", "高原特色农业", "花卉", "茶叶", "咖啡", "中药材", "烟草配套", "稀贵金属", "精细化工",
   "绿色建材", "纺织服装", "电子信息", "先进装备", "汽车零部件", "林产", "肉牛", "生猪", "蔬菜", "水果",
@@ -74,7 +83,7 @@ static const char *chain_codes[N_CHAINS] = {
   "SD", "FD", "SMFW", "JRFW", "HZ", "JKYL", "TYYP", "YSBZ", "JJ", "GYMS",
 };
 /* The trade word in an enterprise's name, one per chain. */
-static const char *chain_trades[N_CHAINS] = {
+const char *const chain_trades[N_CHAINS] = {
   "制药", "食品", "铝业", "硅业", "铜业", "新能源", "光伏科技", "机械", "新材料", "数字科技",
   "物流", "文旅", "农业开发", "花卉", "茶业", "咖啡", "药业", "包装", "贵金属", "化工",
   "建材", "服饰", "电子", "装备", "汽车部件", "林业", "牧业", "养殖", "蔬菜", "果业",
@@ -82,15 +91,17 @@ static const char *chain_trades[N_CHAINS] = {
   "软件", "智能", "半导体", "锂电", "氢能源", "储能科技", "钢铁", "锡业", "磷化", "燃气",
   "水电开发", "风电", "商贸", "投资", "会展服务", "医疗", "体育用品", "印务", "家具", "工艺品",
 };
-static const char *cities[] = {
+const char *const cities[] = {
   "昆明", "曲靖", "玉溪", "保山", "昭通", "丽江", "普洱", "临沧", "楚雄", "红河", "文山", "西双版纳",
   "大理", "德宏", "怒江", "迪庆",
 };
-static const char *districts[] = {
+const gsize n_cities = G_N_ELEMENTS (cities);
+const char *const districts[] = {
   "高新区", "经开区", "五华区", "盘龙区", "官渡区", "呈贡区", "麒麟区", "红塔区", "隆阳区", "昭阳区",
   "古城区", "思茅区", "临翔区", "鹿城镇", "蒙自市", "砚山县",
 };
-static const char *brands[] = {
+const gsize n_districts = G_N_ELEMENTS (districts);
+const char *const brands[] = {
   "鹿城", "华宇", "滇润", "青山", "苍岭", "金沙", "彩云", "春城", "玉龙", "洱海", "哀牢", "乌蒙",
   "紫溪", "龙川", "南涧", "雪莲", "高原", "红土", "滇池", "澜沧", "怒江", "梅里", "普洱", "石林",
   "东川", "易门", "禄丰", "元谋", "永仁", "大姚", "姚安", "牟定", "南华", "武定", "双柏", "峨山",
@@ -98,6 +109,7 @@ static const char *brands[] = {
   "云岭", "金马", "碧鸡", "西山", "翠湖", "圆通", "宝象", "鼎新", "恒达", "瑞丰", "兴业", "永昌",
   "天成", "宏泰", "嘉禾", "盛世", "万象", "同心", "博远", "立信", "长青", "福瑞", "祥和", "汇通",
 };
+const gsize n_brands = G_N_ELEMENTS (brands);
 static const char *company_suffixes[] = { "有限公司", "有限公司", "有限公司", "股份有限公司", "集团有限公司" };
 static const char *roads[] = {
   "人民路", "北京路", "环城路", "滇池路", "龙泉路", "科技路", "创业大道", "工业园路", "鹿城南路", "建设路",
@@ -115,12 +127,14 @@ static const char *given[] = {
   "超", "秀", "霞", "平", "刚", "桂", "英", "华", "建", "国", "文", "红", "玉", "兰", "峰", "锋",
   "天", "燕", "云", "海", "波", "鹏", "宇", "浩", "晨", "欣", "悦", "琳", "婷", "雪", "梅", "鑫",
 };
-static const char *positions[] = {
+const char *const positions[] = {
   "技术员", "车间主任", "工程师", "总经理", "副总经理", "办公室主任", "财务经理", "销售经理", "质检员",
   "操作工", "班组长", "研发主管", "党支部书记", "人力资源专员", "采购专员", "安全员", "高级工程师", "行政助理",
 };
-static const char *educations[] = { "below_high_school", "high_school", "junior_college", "bachelor", "master", "doctorate" };
-static const int education_weights[] = { 8, 20, 30, 35, 6, 1 };
+const gsize n_positions = G_N_ELEMENTS (positions);
+const char *const educations[] = { "below_high_school", "high_school", "junior_college", "bachelor", "master", "doctorate" };
+const int education_weights[] = { 8, 20, 30, 35, 6, 1 };
+const char *const cn_numbers[] = { "一", "二", "三", "四", "五", "六", "七", "八", "九", "十" };
 static const char *activity_kinds[] = { "theory_study", "policy_briefing", "situation_analysis", "joint_building", "volunteer_service", "other" };
 static const char *activity_topics[][3] = {
   { "习近平新时代中国特色社会主义思想专题读书班", "党的二十大精神专题学习", "党纪学习教育专题党课" },
@@ -134,9 +148,7 @@ static const char *activity_topics[][3] = {
 /* ------------------------------------------------------------------ */
 /* helpers                                                             */
 
-#define PICK(list, h) ((list)[(h) % G_N_ELEMENTS (list)])
-
-static guint64
+guint64
 mix64 (guint64 x)
 {
   x += G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
@@ -146,7 +158,7 @@ mix64 (guint64 x)
 }
 
 /* Days since 1970-01-01 to Y-M-D (Howard Hinnant's civil_from_days). */
-static void
+void
 civil (gint64 z, int *y, int *m, int *d)
 {
   z += 719468;
@@ -161,9 +173,7 @@ civil (gint64 z, int *y, int *m, int *d)
   *y = (int) (yy + (*m <= 2));
 }
 
-#define DAY_2026_11_25 20417  /* days since the epoch of "today" in the bench world */
-
-static void
+void
 fmt_date (char *buf, gint64 day)
 {
   int y, m, d;
@@ -171,7 +181,7 @@ fmt_date (char *buf, gint64 day)
   sprintf (buf, "%04d-%02d-%02d", y, m, d);
 }
 
-static void
+void
 fmt_ts (char *buf, gint64 minute)
 {
   int y, m, d;
@@ -187,7 +197,7 @@ now_s (void)
   return g_get_monotonic_time () / 1e6;
 }
 
-static void
+void
 progress (const char *what, gint64 done, gint64 total)
 {
   static double last;
@@ -209,7 +219,7 @@ die_db (sqlite3 *db, const char *what)
   exit (1);
 }
 
-static void
+void
 exec (sqlite3 *db, const char *sql)
 {
   char *msg = NULL;
@@ -221,7 +231,7 @@ exec (sqlite3 *db, const char *sql)
     }
 }
 
-static sqlite3_stmt *
+sqlite3_stmt *
 prep (sqlite3 *db, const char *sql)
 {
   sqlite3_stmt *st = NULL;
@@ -251,7 +261,7 @@ chunk_tick (sqlite3 *db, gint64 i)
     }
 }
 
-static void
+void
 bind_text (sqlite3_stmt *st, int col, const char *s)
 {
   if (s)
@@ -266,44 +276,9 @@ bind_text (sqlite3_stmt *st, int col, const char *s)
 enum { SIZE_LARGE, SIZE_MEDIUM, SIZE_SMALL, SIZE_MICRO };
 static const char *size_names[] = { "large", "medium", "small", "micro" };
 static const char *ownership_names[] = { "non_public", "state_owned", "foreign", "collective" };
-enum { K_WORKING, K_CHAIN, K_COMMITTEE, K_GENERAL, K_BRANCH, K_JOINT };
 static const char *org_kind_names[] = { "working_committee", "chain_committee", "committee", "general_branch", "branch", "joint_branch" };
 
-typedef struct {
-  sqlite3 *db;
-  GRand   *rand;
-  double   scale;
-  gboolean fts_rebuild;
-  gboolean drop_indexes;
-  guint32  seed;
-
-  gint64   n_ent, n_org_target, n_org, n_mem, n_act, n_att;
-
-  /* enterprises, index = id - 1 */
-  guint8  *ent_chain;      /* primary chain 0..59 */
-  gint8   *ent_chain2;     /* second chain or -1 */
-  guint8  *ent_size, *ent_own, *ent_three, *ent_closed;
-  gint32  *ent_org;        /* covering organisation id or 0 */
-
-  /* organisations, index = id - 1 */
-  guint8  *org_kind;
-  gint16  *org_chain;      /* chain 0..59 or -1 */
-  gint32  *org_parent;     /* 0 = none */
-  gint32  *org_ent_first;  /* into cov[] */
-  gint32  *org_ent_count;
-  gint32  *org_seq;        /* n-th branch of its parent, for names */
-  gint32  *org_secretary;  /* member id or 0 */
-  GArray  *cov;            /* gint32 enterprise ids, grouped by organisation */
-
-  /* members, index = id - 1 */
-  gint32  *mem_org;
-  gint32  *org_mem_first, *org_mem_count, *org_mems; /* CSR: org -> member ids */
-  gint32  *chain_mem_first, *chain_mem_count, *chain_mems; /* CSR: chain -> member ids */
-
-  gint64   lead_ent[N_CHAINS];
-} Gen;
-
-static int
+int
 weighted (GRand *r, const int *w, int n)
 {
   int total = 0, x;
@@ -317,13 +292,22 @@ weighted (GRand *r, const int *w, int n)
   return n - 1;
 }
 
-static void
+void
 enterprise_name (char *buf, gsize len, gint64 id, int chain)
 {
   guint64 h = mix64 ((guint64) id);
 
   g_snprintf (buf, len, "%s%s%s%s", PICK (cities, h), PICK (brands, h >> 8), chain_trades[chain],
               PICK (company_suffixes, h >> 20));
+}
+
+void
+person_name (GRand *r, char *buf, gsize len)
+{
+  if (chance (r, 70))
+    g_snprintf (buf, len, "%s%s%s", PICK (surnames, g_rand_int (r)), PICK (given, g_rand_int (r)), PICK (given, g_rand_int (r)));
+  else
+    g_snprintf (buf, len, "%s%s", PICK (surnames, g_rand_int (r)), PICK (given, g_rand_int (r)));
 }
 
 static void
@@ -481,7 +465,7 @@ org_enterprise (Gen *g, gint32 org, GRand *r)
   return g_array_index (g->cov, gint32, g->org_ent_first[org - 1] + g_rand_int_range (r, 0, n));
 }
 
-static void
+void
 csr_build (gint64 n_items, const gint32 *key, gint64 n_keys, gint32 **first, gint32 **count, gint32 **items)
 {
   gint32 *f = g_new0 (gint32, n_keys + 1), *c = g_new0 (gint32, n_keys), *it = g_new (gint32, n_items);
@@ -598,7 +582,7 @@ write_enterprises (Gen *g)
                   PICK (roads, h >> 20), (int) ((h >> 24) % 999) + 1);
       g_snprintf (contact, sizeof contact, "%s%s%s", PICK (surnames, h >> 28), PICK (given, h >> 34), PICK (given, h >> 40));
       g_snprintf (phone, sizeof phone, "1%d%09d", 3 + (int) ((h >> 44) % 7), (int) ((h >> 20) % 1000000000));
-      fmt_ts (ts, (gint64) (DAY_2026_11_25 - 2200 + (gint64) (h % 2100)) * 1440 + 120);
+      fmt_ts (ts, (gint64) (BENCH_TODAY - 2200 + (gint64) (h % 2100)) * 1440 + 120);
 
       sqlite3_bind_int64 (st, 1, id);
       bind_text (st, 2, name);
@@ -640,7 +624,6 @@ write_organizations (Gen *g)
   sqlite3_stmt *st = prep (g->db, "INSERT INTO organizations (id, name, kind, parent_id, chain_id, secretary_member_id,"
                                   " founded_on, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)");
   sqlite3_stmt *oe = prep (g->db, "INSERT INTO organization_enterprises (org_id, enterprise_id) VALUES (?1, ?2)");
-  static const char *cn_num[] = { "一", "二", "三", "四", "五", "六", "七", "八", "九", "十" };
 
   exec (g->db, "BEGIN");
   for (gint64 id = 1; id <= g->n_org; id++)
@@ -668,12 +651,12 @@ write_organizations (Gen *g)
             gint32 e = g_array_index (g->cov, gint32, g->org_ent_first[id - 1]);
             enterprise_name (ent, sizeof ent, e, g->ent_chain[e - 1]);
             if (g->org_ent_count[id - 1] < 0)
-              g_snprintf (name, sizeof name, "%s第%s党支部", ent, cn_num[(g->org_seq[id - 1] - 1) % 10]);
+              g_snprintf (name, sizeof name, "%s第%s党支部", ent, cn_numbers[(g->org_seq[id - 1] - 1) % 10]);
             else
               g_snprintf (name, sizeof name, "%s%s", ent, kind_suffix[kind]);
           }
         }
-      fmt_date (founded, DAY_2026_11_25 - 200 - (gint64) (h % 4000));
+      fmt_date (founded, BENCH_TODAY - 200 - (gint64) (h % 4000));
       sqlite3_bind_int64 (st, 1, id);
       bind_text (st, 2, name);
       bind_text (st, 3, org_kind_names[kind]);
@@ -707,23 +690,23 @@ write_members (Gen *g)
                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)");
   GRand *r = g_rand_new_with_seed (g->seed + 2);
 
+  g->mem_ent = g_new0 (gint32, g->n_mem);
+  g->mem_joined = g_new (gint32, g->n_mem);
+  g->mem_flags = g_new0 (guint8, g->n_mem);
   exec (g->db, "BEGIN");
   for (gint64 i = 0; i < g->n_mem; i++)
     {
       gint64 id = i + 1, ent;
       char name[32], birth[16], joined[16], phone[16], ts[24];
-      gint64 jday = DAY_2026_11_25 - g_rand_int_range (r, 10, 12000);
-      gboolean probationary = jday > DAY_2026_11_25 - 365 && g_rand_int_range (r, 0, 100) < 60;
+      gint64 jday = BENCH_TODAY - g_rand_int_range (r, 10, 12000);
+      gboolean probationary = jday > BENCH_TODAY - 365 && g_rand_int_range (r, 0, 100) < 60;
 
       chunk_tick (g->db, i);
-      if (g_rand_int_range (r, 0, 100) < 70)
-        g_snprintf (name, sizeof name, "%s%s%s", PICK (surnames, g_rand_int (r)), PICK (given, g_rand_int (r)), PICK (given, g_rand_int (r)));
-      else
-        g_snprintf (name, sizeof name, "%s%s", PICK (surnames, g_rand_int (r)), PICK (given, g_rand_int (r)));
+      person_name (r, name, sizeof name);
       fmt_date (birth, jday - g_rand_int_range (r, 18 * 365, 40 * 365));
       fmt_date (joined, jday);
       g_snprintf (phone, sizeof phone, "1%d%09d", 3 + g_rand_int_range (r, 0, 7), g_rand_int_range (r, 0, 1000000000));
-      fmt_ts (ts, MAX (jday, DAY_2026_11_25 - 1200) * 1440 + 60);
+      fmt_ts (ts, MAX (jday, BENCH_TODAY - 1200) * 1440 + 60);
       sqlite3_bind_int64 (st, 1, id);
       bind_text (st, 2, name);
       bind_text (st, 3, g_rand_int_range (r, 0, 100) < 62 ? "male" : "female");
@@ -736,7 +719,10 @@ write_members (Gen *g)
         sqlite3_bind_int64 (st, 9, ent);
       bind_text (st, 10, PICK (positions, g_rand_int (r)));
       bind_text (st, 11, phone);
-      sqlite3_bind_int (st, 12, g_rand_int_range (r, 0, 100) < 8);
+      g->mem_ent[i] = (gint32) ent;
+      g->mem_joined[i] = (gint32) jday;
+      g->mem_flags[i] = (probationary ? MEM_PROBATIONARY : 0) | (g_rand_int_range (r, 0, 100) < 8 ? MEM_EXPERT : 0);
+      sqlite3_bind_int (st, 12, (g->mem_flags[i] & MEM_EXPERT) != 0);
       bind_text (st, 13, ts);
       step_reset (g->db, st);
       progress ("members", i + 1, g->n_mem);
@@ -753,6 +739,40 @@ cmp_i32 (const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
+/* Which organisation held an activity when: what a visit's party-building
+ * check reads (visit-log), kept while the activities are written. */
+typedef struct {
+  gint32 org;
+  gint32 start;            /* minutes since the epoch */
+} OrgActivity;
+
+static void
+org_activity_add (GArray *held, gint32 org, gint64 start_min)
+{
+  OrgActivity a = { org, (gint32) start_min };
+
+  g_array_append_val (held, a);
+}
+
+static void
+org_activities_index (Gen *g, GArray *held)
+{
+  gint32 *key = g_new (gint32, held->len), *items;
+
+  for (guint i = 0; i < held->len; i++)
+    key[i] = g_array_index (held, OrgActivity, i).org - 1;
+  csr_build (held->len, key, g->n_org, &g->org_act_first, &g->org_act_count, &items);
+  /* csr_build lists the positions in @held (from 1): turn them into start
+   * minutes, sorted within each organisation for a binary search. */
+  g->org_act_start = g_new (gint32, held->len);
+  for (guint i = 0; i < held->len; i++)
+    g->org_act_start[i] = g_array_index (held, OrgActivity, items[i] - 1).start;
+  for (gint64 o = 0; o < g->n_org; o++)
+    qsort (g->org_act_start + g->org_act_first[o], (size_t) g->org_act_count[o], sizeof (gint32), cmp_i32);
+  g_free (items);
+  g_free (key);
+}
+
 static void
 write_activities (Gen *g)
 {
@@ -764,6 +784,7 @@ write_activities (Gen *g)
   GRand *r = g_rand_new_with_seed (g->seed + 3);
   gint64 att_left = g->n_att, att_done = 0, rows = 0;
   gint32 *pick = g_new (gint32, 2000 * 2);
+  GArray *held = g_array_new (FALSE, FALSE, sizeof (OrgActivity));
 
   exec (g->db, "BEGIN");
   for (gint64 i = 0; i < g->n_act; i++)
@@ -785,12 +806,12 @@ write_activities (Gen *g)
       chain = g->org_chain[org - 1];
       if (g_rand_int_range (r, 0, 100) < 10)
         chain = -1;
-      start_min = (gint64) (DAY_2026_11_25 - 1400 + g_rand_int_range (r, 0, 1460)) * 1440
+      start_min = (gint64) (BENCH_TODAY - 1400 + g_rand_int_range (r, 0, 1460)) * 1440
                   + 60 * g_rand_int_range (r, 1, 10);
       fmt_ts (starts, start_min);
       fmt_ts (ends, start_min + 60 * g_rand_int_range (r, 1, 4));
       status = g_rand_int_range (r, 0, 100) < 3 ? "cancelled"
-             : start_min < (gint64) DAY_2026_11_25 * 1440 ? "completed" : "planned";
+             : start_min < (gint64) BENCH_TODAY * 1440 ? "completed" : "planned";
       g_snprintf (title, sizeof title, "%s%s%s", chain >= 0 ? chain_names[chain] : "全省",
                   chain >= 0 ? "产业链：" : "：", activity_topics[kind][g_rand_int_range (r, 0, 3)]);
       if (g->org_kind[org - 1] >= K_COMMITTEE)
@@ -818,6 +839,8 @@ write_activities (Gen *g)
       bind_text (st, 10, status);
       bind_text (st, 11, starts);
       step_reset (g->db, st);
+      if (!g_str_equal (status, "cancelled"))
+        org_activity_add (held, org, start_min);
 
       if (g_rand_int_range (r, 0, 100) < 30)
         {
@@ -835,6 +858,8 @@ write_activities (Gen *g)
               sqlite3_bind_int64 (co, 1, id);
               sqlite3_bind_int (co, 2, o);
               step_reset (g->db, co);
+              if (!g_str_equal (status, "cancelled"))
+                org_activity_add (held, o, start_min);
             }
         }
 
@@ -879,11 +904,7 @@ write_activities (Gen *g)
               sqlite3_bind_int (at, 2, pick[q]);
               bind_text (at, 3, starts);
               step_reset (g->db, at);
-              if (++rows % CHUNK == 0)
-                {
-                  exec (g->db, "COMMIT");
-                  exec (g->db, "BEGIN");
-                }
+              chunk_tick (g->db, ++rows);
             }
           att_left -= n;
           att_done += n;
@@ -897,28 +918,275 @@ write_activities (Gen *g)
   sqlite3_finalize (at);
   g_free (pick);
   g_rand_free (r);
+  org_activities_index (g, held);
+  g_array_unref (held);
 }
 
 /* ------------------------------------------------------------------ */
-/* Plugin data hooks.  Empty until the plugins land: each should insert
- * rows proportional to the core data into its plugin's own tables (which
- * exist only once the plugin's migrations ran: run `lianjian serve` or
- * `lianjian demo` once with LIANJIAN_PLUGIN_PATH set, or load the plugin
- * host here), with the same techniques as above.  Suggested proportions
- * at scale 1:
- *   problem-board: 0.2 problems per enterprise (20,000), 2 updates each,
- *                  1 team per chain committee, claims on half the problems;
- *   visit-log:     4 visits per enterprise per year (400,000), requests on
- *                  10% of visits, one campaign per chain per quarter;
- *   talent:        0.5 people per enterprise, 5 programmes per chain,
- *                  10 enrolments per programme;
- *   matching:      1 listing per 5 enterprises, 0.3 matches per listing.
- * ------------------------------------------------------------------ */
+/* plugin data                                                         */
+/*
+ * Each plugin's tables are filled only when its migrations ran (see
+ * load_plugins); a plugin that did not build or load is skipped.  Every
+ * plugin has its own GRand, so the core rows do not depend on which
+ * plugins are there.  Records are simulated through their state machines
+ * up to the dataset's today (BENCH_TODAY, which is 2025-11-25 whatever
+ * its name says): the state a record is in is the last event it reached,
+ * every event is a row of the core's transition history (as the engine
+ * writes it, schemas/core/migrations/0004-transitions.sql; audit rows are
+ * not written, as for the core data), and the plugin's own logs say the
+ * same.  At scale 1:
+ *
+ *   problem-board  20,000 problems (0.2 per enterprise) in every state,
+ *                  about 1 claim and 2 progress updates per problem,
+ *                  ~260 teams (a commando team per chain committee, task
+ *                  forces in enterprise committees, expert groups),
+ *                  ~11,000 key projects (half of them held up by a
+ *                  problem, back on track when it is solved);
+ *   visit-log      a round per chain per quarter of the year (240), every
+ *                  active enterprise of the chain assigned to a service
+ *                  team in each (~380,000 assignments, ~330,000 visits,
+ *                  the fourth round still running), requests on 10% of
+ *                  visits plus phone requests, with their log and
+ *                  escalations;
+ *   talent         50,000 profiles (0.5 per enterprise, 60% linked to
+ *                  core members), 300 programmes (5 per chain) with
+ *                  sessions, ~17 enrolments each and their attendance,
+ *                  5,000 cultivation tracks, a reserve and an expert pool
+ *                  per chain;
+ *   matching       20,000 listings (1 per 5 enterprises), 6,000 matches
+ *                  (0.3 per listing) and their ~1,100 agreements, 400
+ *                  events with registrations and check-ins.
+ */
 
-static gboolean gen_plugin_problem_board (Gen *g) { (void) g; return TRUE; }
-static gboolean gen_plugin_visit_log (Gen *g) { (void) g; return TRUE; }
-static gboolean gen_plugin_talent (Gen *g) { (void) g; return TRUE; }
-static gboolean gen_plugin_matching (Gen *g) { (void) g; return TRUE; }
+const char *const external_experts[] = {
+  "云南大学", "昆明理工大学", "云南农业大学", "云南中医药大学", "云南省农业科学院", "中国科学院昆明分院",
+  "云南师范大学", "西南林业大学",
+};
+const gsize n_external_experts = G_N_ELEMENTS (external_experts);
+const char *const expert_titles[] = { "教授", "研究员", "高级工程师", "副教授" };
+const gsize n_expert_titles = G_N_ELEMENTS (expert_titles);
+
+gint64
+scaled (Gen *g, double at_scale_1, gint64 minimum)
+{
+  return MAX (minimum, (gint64) (at_scale_1 * g->scale + 0.5));
+}
+
+/* A whole number in [lo, hi]. */
+gint64
+between (GRand *r, gint64 lo, gint64 hi)
+{
+  return lo + (gint64) (g_rand_double (r) * (double) (hi - lo + 1));
+}
+
+gboolean
+chance (GRand *r, int percent)
+{
+  return g_rand_int_range (r, 0, 100) < percent;
+}
+
+static gboolean
+table_exists (Gen *g, const char *name)
+{
+  sqlite3_stmt *st = prep (g->db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1");
+  gboolean found;
+
+  bind_text (st, 1, name);
+  found = sqlite3_step (st) == SQLITE_ROW;
+  sqlite3_finalize (st);
+  return found;
+}
+
+/* NULL when 0: an optional reference. */
+void
+bind_id (sqlite3_stmt *st, int col, gint64 id)
+{
+  if (id > 0)
+    sqlite3_bind_int64 (st, col, id);
+  else
+    sqlite3_bind_null (st, col);
+}
+
+/* @v formatted by @fmt (fmt_ts, fmt_date); NULL when negative. */
+static void
+bind_formatted (sqlite3_stmt *st, int col, gint64 v, void (*fmt) (char *buf, gint64 v))
+{
+  char buf[24];
+
+  if (v < 0)
+    {
+      sqlite3_bind_null (st, col);
+      return;
+    }
+  fmt (buf, v);
+  sqlite3_bind_text (st, col, buf, -1, SQLITE_TRANSIENT);
+}
+
+/* A timestamp from minutes since the epoch; NULL when negative. */
+void
+bind_ts (sqlite3_stmt *st, int col, gint64 minute)
+{
+  bind_formatted (st, col, minute, fmt_ts);
+}
+
+/* A date from days since the epoch; NULL when negative. */
+void
+bind_day (sqlite3_stmt *st, int col, gint64 day)
+{
+  bind_formatted (st, col, day, fmt_date);
+}
+
+void
+bind_real (sqlite3_stmt *st, int col, double v)
+{
+  if (v >= 0)
+    sqlite3_bind_double (st, col, v);
+  else
+    sqlite3_bind_null (st, col);
+}
+
+/* Writes the bound row; plugin tables are written interleaved (a record
+ * with its children and history), so the chunks count rows, whatever the
+ * table. */
+void
+insert_row (Gen *g, sqlite3_stmt *st)
+{
+  step_reset (g->db, st);
+  chunk_tick (g->db, ++g->tx_rows);
+}
+
+/* Finalizes the statements given, up to a NULL. */
+void
+finalize_all (sqlite3_stmt *st, ...)
+{
+  va_list ap;
+
+  va_start (ap, st);
+  for (; st; st = va_arg (ap, sqlite3_stmt *))
+    sqlite3_finalize (st);
+  va_end (ap);
+}
+
+/* One fired event in the core's transition history, as the engine writes
+ * it: the actor is the park office (admin, no user), `note` the reason. */
+void
+history (Gen *g, const char *resource, gint64 id, const char *event, const char *from, const char *to, gint64 at,
+         const char *note, const char *data)
+{
+  if (g->history == NULL)
+    g->history = prep (g->db, "INSERT INTO transitions (resource, record_id, event, from_state, to_state, actor_role, at,"
+                              " note, data) VALUES (?1, ?2, ?3, ?4, ?5, 'admin', ?6, ?7, ?8)");
+  bind_text (g->history, 1, resource);
+  sqlite3_bind_int64 (g->history, 2, id);
+  bind_text (g->history, 3, event);
+  bind_text (g->history, 4, from);
+  bind_text (g->history, 5, to);
+  bind_ts (g->history, 6, at);
+  bind_text (g->history, 7, note);
+  bind_text (g->history, 8, data);
+  insert_row (g, g->history);
+}
+
+void
+walk_init (Walk *w, Gen *g, const char *resource, gint64 id, const char *initial, gint64 created)
+{
+  *w = (Walk) { g, resource, id, initial, created, 0 };
+}
+
+/* Fires @event at @when if that is not in the future; FALSE (and nothing
+ * written) otherwise, which ends the walk for the caller. */
+gboolean
+walk_fire (Walk *w, gint64 when, const char *event, const char *to, const char *note, const char *data)
+{
+  if (when > NOW_MIN)
+    return FALSE;
+  when = MAX (when, w->at);
+  history (w->g, w->resource, w->id, event, w->state, to, when, note, data);
+  w->state = to;
+  w->at = when;
+  w->steps++;
+  return TRUE;
+}
+
+static gint64
+count_rows (Gen *g, const char *table)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM \"%s\"", table);
+  sqlite3_stmt *st = prep (g->db, sql);
+  gint64 n = sqlite3_step (st) == SQLITE_ROW ? sqlite3_column_int64 (st, 0) : 0;
+
+  sqlite3_finalize (st);
+  return n;
+}
+
+/* The row counts of a plugin's tables, once written: printed, and the
+ * first one (@headline) added to LJB_COUNTS. */
+static void
+report_plugin (Gen *g, const char *plugin, const char *const *tables, const char *headline)
+{
+  GString *line = g_string_new (NULL);
+
+  for (guint i = 0; tables[i]; i++)
+    g_string_append_printf (line, "%s%s %" G_GINT64_FORMAT, i ? ", " : "", tables[i], count_rows (g, tables[i]));
+  fprintf (stderr, "  %s: %s\n", plugin, line->str);
+  g_string_append_printf (g->plugin_counts, " %s=%" G_GINT64_FORMAT, headline, count_rows (g, headline));
+  g_string_free (line, TRUE);
+}
+
+/* Runs @fill, a plugin's generator, if the plugin's tables exist (its
+ * migrations ran: @tables[0], its headline, tells), with a GRand of its own
+ * (the seed + @seed_offset), then reports the row counts of @tables. */
+gboolean
+gen_plugin (Gen *g, const char *plugin, const char *const *tables, guint32 seed_offset, void (*fill) (Gen *g, GRand *r))
+{
+  GRand *r;
+
+  if (!table_exists (g, tables[0]))
+    return TRUE;
+  r = g_rand_new_with_seed (g->seed + seed_offset);
+  fill (g, r);
+  g_rand_free (r);
+  report_plugin (g, plugin, tables, tables[0]);
+  return TRUE;
+}
+
+/* The organisation that covers an enterprise (each is covered by at most
+ * one), or 0. */
+gint32
+covering_org (Gen *g, gint64 ent)
+{
+  return g->ent_org[ent - 1];
+}
+
+/* A random active enterprise. */
+gint64
+active_enterprise (Gen *g, GRand *r)
+{
+  for (;;)
+    {
+      gint64 e = between (r, 1, g->n_ent);
+      if (!g->ent_closed[e - 1])
+        return e;
+    }
+}
+
+/* The active enterprises of each chain (by primary chain). */
+void
+index_chain_enterprises (Gen *g)
+{
+  gint32 *key;
+
+  if (g->chain_ents)
+    return;
+  key = g_new (gint32, g->n_ent);
+  for (gint64 i = 0; i < g->n_ent; i++)
+    key[i] = g->ent_closed[i] ? -1 : g->ent_chain[i];
+  csr_build (g->n_ent, key, N_CHAINS, &g->chain_ent_first, &g->chain_ent_count, &g->chain_ents);
+  g_free (key);
+}
+
+/* The plugin generators: lj-bench-gen-problem-board.c,
+ * lj-bench-gen-visit-log.c, lj-bench-gen-talent.c, lj-bench-gen-matching.c. */
 
 /* ------------------------------------------------------------------ */
 /* indexes and FTS around the bulk load                                */
@@ -939,13 +1207,52 @@ collect_sql (sqlite3 *db, const char *query)
   return (char **) g_ptr_array_free (out, FALSE);
 }
 
-static const char *fts_tables[] = { "chains", "enterprises", "organizations", "members", "activities" };
+/* The plugins in @path (colon-separated build directories, as
+ * LIANJIAN_PLUGIN_PATH), through the server's own plugin host: loaded,
+ * registered, migrated and started exactly as `lianjian serve` does, so
+ * their tables are made by their own migration steps.  A plugin that fails
+ * is named and left out: its tables do not exist, so its data is skipped. */
+static LjApp *
+load_plugins (LjStore *store, const char *path, LjConfig **config_out)
+{
+  LjConfig *config = lj_config_new ();
+  g_auto (GStrv) dirs = g_strsplit (path, G_SEARCHPATH_SEPARATOR_S, -1);
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  g_autoptr (GError) error = NULL;
+  LjApp *app;
+
+  for (guint i = 0; dirs[i]; i++)
+    if (*dirs[i])
+      g_strv_builder_add (b, dirs[i]);
+  /* Only the directories given: not the install's, not the environment's;
+   * and no quarantine files next to the dataset. */
+  config->plugin_dirs = g_strv_builder_end (b);
+  g_unsetenv ("LIANJIAN_PLUGIN_PATH");
+  g_clear_pointer (&config->db_path, g_free);
+  app = lj_app_new (config, store);
+  lj_plugins_add_routes (app);
+  if (!lj_core_register (app, &error) || !lj_plugins_load_all (app, &error))
+    {
+      fprintf (stderr, "lj-bench-gen: plugins: %s\n", error->message);
+      exit (1);
+    }
+  for (guint i = 0; app->plugins && i < app->plugins->len; i++)
+    {
+      LjPlugin *p = app->plugins->pdata[i];
+
+      fprintf (stderr, "  plugin %s: %s%s%s\n", p->name, lj_plugin_state_to_string (p->state), p->error ? ": " : "",
+               p->error ? p->error : "");
+    }
+  *config_out = config;
+  return app;
+}
+
 
 int
 main (int argc, char **argv)
 {
   g_autofree char *db_path = NULL, *env_path = NULL, *fts = NULL, *indexes = NULL;
-  g_autofree char *mint_user = NULL, *mint_password = NULL, *mint_role = NULL;
+  g_autofree char *mint_user = NULL, *mint_password = NULL, *mint_role = NULL, *plugin_path = NULL;
   double scale = 1.0;
   gint seed = 20261125;
   gboolean analyze = FALSE;
@@ -955,6 +1262,8 @@ main (int argc, char **argv)
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Random seed (default 20261125)", "N" },
     { "fts", 0, 0, G_OPTION_ARG_STRING, &fts, "rebuild (default): FTS indexes built once at the end; triggers: row by row", "MODE" },
     { "indexes", 0, 0, G_OPTION_ARG_STRING, &indexes, "drop (default): secondary indexes created at the end; keep", "MODE" },
+    { "plugin-path", 0, 0, G_OPTION_ARG_STRING, &plugin_path,
+      "Plugin build directories (as LIANJIAN_PLUGIN_PATH): their migrations run and their tables are filled", "DIR:DIR…" },
     { "env", 0, 0, G_OPTION_ARG_FILENAME, &env_path, "Write shell assignments for the benchmark here", "FILE" },
     { "analyze", 0, 0, G_OPTION_ARG_NONE, &analyze, "Run ANALYZE at the end (the server does not)", NULL },
     { "mint-user", 0, 0, G_OPTION_ARG_STRING, &mint_user, "Only add a user with --password to an existing database", "NAME" },
@@ -967,7 +1276,9 @@ main (int argc, char **argv)
   g_autoptr (LjStore) store = NULL;
   g_autofree char *token = NULL;
   Gen gen = { 0 }, *g = &gen;
-  char **saved_idx, **saved_trg;
+  char **saved_idx, **saved_trg, **fts_tables;
+  LjApp *app = NULL;
+  LjConfig *app_config = NULL;
   gint64 user_id = 0;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
@@ -1019,6 +1330,11 @@ main (int argc, char **argv)
       return 1;
     }
   g->db = lj_store_get_db (store);
+  g->plugin_counts = g_string_new (NULL);
+  /* Before anything is written: their indexes and search triggers are then
+   * handled with the core's. */
+  if (plugin_path && *plugin_path)
+    app = load_plugins (store, plugin_path, &app_config);
   sqlite3_db_config (g->db, SQLITE_DBCONFIG_DEFENSIVE, 0, NULL);  /* allows journal_mode=OFF */
   exec (g->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF;"
                " PRAGMA cache_size=-524288; PRAGMA temp_store=MEMORY; PRAGMA locking_mode=EXCLUSIVE");
@@ -1053,16 +1369,30 @@ main (int argc, char **argv)
   write_organizations (g);
   write_members (g);
   write_activities (g);
-  if (!gen_plugin_problem_board (g) || !gen_plugin_visit_log (g) || !gen_plugin_talent (g) || !gen_plugin_matching (g))
-    return 1;
+  {
+    double tp = now_s ();
 
+    if (!gen_plugin_problem_board (g) || !gen_plugin_visit_log (g) || !gen_plugin_talent (g) || !gen_plugin_matching (g))
+      return 1;
+    g_clear_pointer (&g->history, sqlite3_finalize);
+    if (g->plugin_counts->len)
+      fprintf (stderr, "  plugin data written in %.1f s\n", now_s () - tp);
+  }
+
+  /* Every external-content search index, the core's and the plugins': built
+   * once from its table. */
+  fts_tables = collect_sql (g->db, "SELECT name, name FROM sqlite_schema WHERE type = 'table'"
+                                   " AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%'"
+                                   " AND (sql LIKE '%content =%' OR sql LIKE '%content=%') ORDER BY name");
   if (g->fts_rebuild)
     {
-      for (guint i = 0; i < G_N_ELEMENTS (fts_tables); i++)
+      guint n = g_strv_length (fts_tables) / 2;
+
+      for (guint i = 0; fts_tables[i]; i += 2)
         {
-          g_autofree char *sql = g_strdup_printf ("INSERT INTO %s_fts (%s_fts) VALUES ('rebuild')", fts_tables[i], fts_tables[i]);
+          g_autofree char *sql = g_strdup_printf ("INSERT INTO \"%s\" (\"%s\") VALUES ('rebuild')", fts_tables[i], fts_tables[i]);
           exec (g->db, sql);
-          progress ("FTS rebuild", i + 1, G_N_ELEMENTS (fts_tables));
+          progress ("FTS rebuild", i / 2 + 1, n);
         }
       exec (g->db, "BEGIN");
       for (guint i = 0; saved_trg[i]; i += 2)
@@ -1127,8 +1457,8 @@ main (int argc, char **argv)
       for (int k = 0; k < 20; k++)
         g_string_append_printf (env, "%s%d", k ? "," : "", att[k]);
       g_string_append_printf (env, "'\nLJB_COUNTS='chains=%d enterprises=%" G_GINT64_FORMAT " organizations=%" G_GINT64_FORMAT
-                              " members=%" G_GINT64_FORMAT " activities=%" G_GINT64_FORMAT " attendance=%" G_GINT64_FORMAT "'\n",
-                              N_CHAINS, g->n_ent, g->n_org, g->n_mem, g->n_act, g->n_att);
+                              " members=%" G_GINT64_FORMAT " activities=%" G_GINT64_FORMAT " attendance=%" G_GINT64_FORMAT
+                              "%s'\n", N_CHAINS, g->n_ent, g->n_org, g->n_mem, g->n_act, g->n_att, g->plugin_counts->str);
       g_string_append_printf (env, "LJB_GEN_SECONDS=%.1f\n", now_s () - t0);
       if (!g_file_set_contents (env_path, env->str, -1, &error))
         {
@@ -1140,5 +1470,13 @@ main (int argc, char **argv)
   fprintf (stderr, "lj-bench-gen: done in %.1f s: %" G_GINT64_FORMAT " attendance rows\n", now_s () - t0, g->n_att);
   g_strfreev (saved_idx);
   g_strfreev (saved_trg);
+  g_strfreev (fts_tables);
+  g_string_free (g->plugin_counts, TRUE);
+  if (app)
+    {
+      lj_plugins_stop_all (app);
+      lj_app_free (app);
+      lj_config_free (app_config);
+    }
   return 0;
 }

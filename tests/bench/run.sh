@@ -8,10 +8,13 @@
 # 1. builds an optimised binary (meson buildtype=release) in build-bench/,
 #    with every first-party plugin that builds (plugins that do not compile
 #    yet are skipped and reported);
-# 2. compiles tests/bench/lj-bench-gen.c against the library's static twin
-#    (liblianjian-internal.a) and generates the dataset, or reuses it: the
-#    cache is keyed by scale, seed and a hash of the core migrations and the
-#    generator, so a schema change regenerates;
+# 2. compiles the generator (tests/bench/lj-bench-gen*.c: the core data and
+#    a file per plugin, sharing lj-bench-gen.h) against the library's static
+#    twin (liblianjian-internal.a) and generates the dataset, or reuses it: the
+#    generator loads the plugins that built (their migrations run before any
+#    row is written) and fills their tables too; the cache is keyed by scale,
+#    seed and a hash of the core and plugin migrations, the plugins that
+#    built and the generator's data version, so a schema change regenerates;
 # 3. copies the pristine dataset (the benchmark writes), starts
 #    `lianjian serve` on a loopback port with LIANJIAN_PLUGIN_PATH, and runs
 #    tests/bench/bench.py: wrk (2 threads, 32 connections, warm-up, repeats,
@@ -67,11 +70,14 @@ ninja -C "$build" core/lianjian core/liblianjian-internal.a >/dev/null
 plugin_path=""
 plugins_built=""
 plugins_failed=""
+# The target list read once: `ninja -t targets | grep -q` under pipefail
+# fails when grep's early exit kills ninja (SIGPIPE), skipping a plugin.
+targets=$(ninja -C "$build" -t targets all 2>/dev/null || true)
 for dir in "$src"/plugins/*/; do
   name=$(basename "$dir")
   [ -f "$dir/meson.build" ] || continue
   target="plugins/$name/$name.so"
-  if ninja -C "$build" -t targets all 2>/dev/null | grep -q "^$target:"; then
+  if grep -q "^$target:" <<<"$targets"; then
     if ninja -C "$build" "$target" >"$build/plugin-$name.log" 2>&1; then
       plugin_path="${plugin_path:+$plugin_path:}$build/plugins/$name"
       plugins_built="$plugins_built $name"
@@ -83,23 +89,32 @@ done
 echo "   plugins built:${plugins_built:- none}${plugins_failed:+; failed to build (skipped):$plugins_failed}" >&2
 
 gen="$build/lj-bench-gen"
-if [ ! -x "$gen" ] || [ "$src/tests/bench/lj-bench-gen.c" -nt "$gen" ] || [ "$build/core/liblianjian-internal.a" -nt "$gen" ]; then
+gen_sources=("$here"/lj-bench-gen*.c)
+gen_stale=0
+[ -x "$gen" ] || gen_stale=1
+for f in "${gen_sources[@]}" "$here"/lj-bench-gen*.h "$build/core/liblianjian-internal.a"; do
+  if [ "$f" -nt "$gen" ]; then gen_stale=1; fi
+done
+if [ "$gen_stale" = 1 ]; then
   # shellcheck disable=SC2046
   cc -std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
      -DLIANJIAN_COMPILATION -DG_LOG_DOMAIN='"lj-bench-gen"' \
      -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74 \
      -I"$src/core" -I"$build/core" \
      $(pkg-config --cflags glib-2.0 gio-2.0 json-glib-1.0 libsoup-3.0 sqlite3 libsodium) \
-     "$src/tests/bench/lj-bench-gen.c" -o "$gen" "$build/core/liblianjian-internal.a" \
+     "${gen_sources[@]}" -o "$gen" "$build/core/liblianjian-internal.a" \
      $(pkg-config --libs glib-2.0 gio-2.0 gmodule-2.0 json-glib-1.0 libsoup-3.0 sqlite3 libsodium) -lm
 fi
 
 # ---- 2. dataset ------------------------------------------------------------
 data="${LJ_BENCH_DATA:-$build/bench-data}"
 mkdir -p "$data"
-# The key: the core migrations and the generator's data version (bump
-# LJ_BENCH_GEN_VERSION in lj-bench-gen.c when the rows it writes change).
-schema_hash=$( (cat "$src"/schemas/core/migrations/*.sql; grep -m1 'define LJ_BENCH_GEN_VERSION' "$src/tests/bench/lj-bench-gen.c") \
+# The key: the core and plugin migrations, which plugins built (a plugin that
+# builds again must get its tables and rows) and the generator's data
+# version (bump LJ_BENCH_GEN_VERSION in lj-bench-gen.h when the rows any of
+# the generator's files writes change).
+schema_hash=$( (cat "$src"/schemas/core/migrations/*.sql "$src"/schemas/plugins/*/*.sql; echo "plugins:$plugins_built"
+                grep -h -m1 'define LJ_BENCH_GEN_VERSION' "${gen_sources[@]}" "$here"/lj-bench-gen*.h) \
               | sha256sum | cut -c1-12)
 key="s${scale}-seed${seed}-${schema_hash}"
 pristine="$data/$key.db"
@@ -111,7 +126,8 @@ if [ -f "$pristine" ] && [ -f "$envfile" ]; then
 else
   rm -f "$data"/s"${scale}"-seed"${seed}"-*.db* "$data"/s"${scale}"-seed"${seed}"-*.env
   echo "== dataset: generating scale $scale (seed $seed) into $pristine" >&2
-  "$gen" --db "$pristine.tmp" --scale "$scale" --seed "$seed" --env "$envfile.tmp" || { rm -f "$pristine.tmp"*; exit 1; }
+  "$gen" --db "$pristine.tmp" --scale "$scale" --seed "$seed" --plugin-path "$plugin_path" --env "$envfile.tmp" \
+    || { rm -f "$pristine.tmp"* "$envfile.tmp"; exit 1; }
   mv "$pristine.tmp" "$pristine"
   mv "$envfile.tmp" "$envfile"
   gen_seconds="fresh"
