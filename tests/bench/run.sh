@@ -24,7 +24,7 @@
 #
 # Environment: LJ_BENCH_DATA (dataset cache, default build-bench/bench-data),
 # LJ_BENCH_PORT (default: a free port), LJ_BENCH_SYNC (full|normal, default
-# full), LJ_BENCH_LOGIN_CONNS (default 4: logins are Argon2id on a 2-thread
+# full), LJ_BENCH_LOGIN_CONNS (default 4: logins are Argon2id on a small
 # pool, 32 connections would only queue and time out).
 set -euo pipefail
 
