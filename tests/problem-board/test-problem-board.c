@@ -2,9 +2,10 @@
 /* The problem-board plugin against a real server on the demo park: the
  * problem state machine per role, required fields, claim acceptance and its
  * side effects, solving with lagging projects, visibility per tier and role
- * (get, lists, q search, the timeline), the stats section on a fixture
- * isolated by its period, the demo's figures, codes, and migrations from an
- * empty database and across a restart.
+ * (get, lists, q search, the timeline), the stats section on fixtures
+ * isolated by their periods and the park's by_chain against each chain's,
+ * the demo's figures, codes, and migrations from an empty database and
+ * across a restart.
  *
  * Principals (demo park): the secretary of the enterprise organisation that
  * owns the problems (org 12, covering enterprise 1 on chain 1), of chain
@@ -184,7 +185,7 @@ test_loaded (void)
   g_autoptr (JsonObject) org = get_record (ADMIN, "/api/v1/organizations/12", 200);
 
   g_assert_nonnull (strstr (body_text (r), "\"problem-board\""));
-  g_assert_nonnull (strstr (body_text (health), "\"problem-board\":1"));
+  g_assert_nonnull (strstr (body_text (health), "\"problem-board\":2"));
   /* The demo park's shape these tests rely on. */
   g_assert_cmpint (json_object_get_int_member (chain, "committee_org_id"), ==, CHAIN_ORG);
   g_assert_cmpint (json_object_get_int_member (org, "parent_id"), ==, CHAIN_ORG);
@@ -839,6 +840,141 @@ test_stats_fixture (void)
   }
 }
 
+/* The section for the whole park (@period: NULL or "from=…&to=…"). */
+static JsonObject *
+park_stats (const char *period)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/stats/overview%s%s", period ? "?" : "", period ? period : "");
+  g_autoptr (LjTestResponse) r = expect (call (VIEWER, "GET", path, NULL), 200);
+
+  return json_object_ref (json_object_get_object_member (lj_test_object (r), "problem_board"));
+}
+
+static JsonObject *
+chain_stats (gint64 chain, const char *period)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/stats/overview?chain_id=%" G_GINT64_FORMAT "%s%s", chain,
+                                           period ? "&" : "", period ? period : "");
+  g_autoptr (LjTestResponse) r = expect (call (VIEWER, "GET", path, NULL), 200);
+
+  return json_object_ref (json_object_get_object_member (lj_test_object (r), "problem_board"));
+}
+
+/* The park and one chain come from different statements: every chain's
+ * entry in the park's by_chain is what ?chain_id= answers for it, to the
+ * last bit of the medians, and the park's counts add its chains' up. */
+static void
+check_park_matches_chains (const char *period)
+{
+  static const char *const counts[] = { "posted", "open", "in_progress", "solved", "unsolved",
+                                        "solved_by_party_teams", "projects_back_on_track", "projects_lagging" };
+  g_autoptr (JsonObject) park = park_stats (period);
+  JsonArray *by_chain = json_object_get_array_member (park, "by_chain");
+  gint64 sums[G_N_ELEMENTS (counts)] = { 0 };
+
+  g_assert_cmpuint (json_array_get_length (by_chain), ==, 10);
+  for (guint i = 0; i < json_array_get_length (by_chain); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (by_chain, i);
+      g_autoptr (JsonObject) own = chain_stats (json_object_get_int_member (entry, "chain_id"), period);
+      g_autoptr (GList) names = json_object_get_members (entry);
+
+      /* The same members (chain_id there, by_chain here), the same values. */
+      g_assert_cmpuint (json_object_get_size (entry), ==, json_object_get_size (own));
+      for (GList *l = names; l; l = l->next)
+        if (strcmp (l->data, "chain_id") != 0)
+          {
+            gboolean same = json_node_equal (json_object_get_member (entry, l->data),
+                                             json_object_get_member (own, l->data));
+
+            if (!same)
+              g_test_message ("chain %" G_GINT64_FORMAT ": %s differs", json_object_get_int_member (entry, "chain_id"),
+                              (const char *) l->data);
+            g_assert_true (same);
+          }
+      for (guint c = 0; c < G_N_ELEMENTS (counts); c++)
+        sums[c] += json_object_get_int_member (entry, counts[c]);
+    }
+  for (guint c = 0; c < G_N_ELEMENTS (counts); c++)
+    g_assert_cmpint (json_object_get_int_member (park, counts[c]), ==, sums[c]);
+}
+
+static void
+test_stats_park_and_chains (void)
+{
+  check_park_matches_chains (NULL);
+  check_park_matches_chains ("from=2025-01-01&to=2026-01-01");
+  check_park_matches_chains ("from=2025-06-01");
+}
+
+static char *
+solved_at (gint64 id)
+{
+  g_autofree char *path = g_strdup_printf (PB "/problems/%" G_GINT64_FORMAT, id);
+  g_autoptr (LjTestResponse) r = expect (call (ADMIN, "GET", path, NULL), 200);
+
+  return g_strdup (lj_test_member_string (r, "solved_at"));
+}
+
+/* Three problems solved 5, 15 and 40 days after they were posted, by a
+ * commando team, an expert group and a task force, alone in their period:
+ * the median of an odd count is the middle one; a period counts what
+ * happened at its start and not what happened at its end; the park's
+ * other chains are listed with nothing in the period. */
+static void
+test_stats_odd_median_and_period_ends (void)
+{
+  gint64 teams[] = { chain_team, expert_team, host_team };
+  gint64 waits[] = { 5, 10, 25 };   /* days between the solves */
+  gint64 ids[G_N_ELEMENTS (teams)];
+  g_autofree char *from = NULL, *to = NULL, *last = NULL, *period = NULL;
+  g_autoptr (JsonObject) chain = NULL;
+  g_autoptr (JsonObject) park = NULL;
+  g_autoptr (JsonObject) at_start = NULL;
+  g_autoptr (JsonObject) before_end = NULL;
+  JsonObject *other;
+
+  lj_clock_advance_for_testing (400 * 86400);   /* past everything before */
+  from = now_plus (0);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    ids[i] = problem_in ("delivered", "park", teams[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      lj_clock_advance_for_testing (waits[i] * 86400);
+      fire_ok (ids[i], "{\"event\":\"solve\",\"verdict\":\"solved\"}");
+    }
+  to = now_plus (1);
+  last = solved_at (ids[2]);
+  period = g_strdup_printf ("from=%s&to=%s", from, to);
+  chain = stats (from, to);
+  park = park_stats (period);
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *s = i == 0 ? chain : park;
+
+      g_assert_cmpint (json_object_get_int_member (s, "posted"), ==, 3);
+      g_assert_cmpint (json_object_get_int_member (s, "solved"), ==, 3);
+      g_assert_cmpint (json_object_get_int_member (s, "solved_by_party_teams"), ==, 2);
+      g_assert_cmpfloat_with_epsilon (json_object_get_double_member (s, "party_team_share"), 2.0 / 3.0, 1e-9);
+      /* Seconds of slack on a loaded machine (0.01 day is 14 minutes). */
+      g_assert_cmpfloat_with_epsilon (json_object_get_double_member (s, "median_days_to_solve"), 15, 0.01);
+    }
+  other = json_array_get_object_element (json_object_get_array_member (park, "by_chain"), 1);
+  g_assert_cmpint (json_object_get_int_member (other, "chain_id"), !=, CHAIN);
+  g_assert_cmpint (json_object_get_int_member (other, "posted"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (other, "solved"), ==, 0);
+  g_assert_true (json_object_get_null_member (other, "party_team_share"));
+  g_assert_true (json_object_get_null_member (other, "median_days_to_solve"));
+  /* The last solve, at the start of a period and at the end of one. */
+  at_start = stats (last, to);
+  before_end = stats (from, last);
+  g_assert_cmpint (json_object_get_int_member (at_start, "solved"), ==, 1);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (at_start, "median_days_to_solve"), 40, 0.01);
+  g_assert_cmpint (json_object_get_int_member (before_end, "solved"), ==, 2);
+  /* An even count: the mean of the two middle ones, (5 + 15) / 2. */
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (before_end, "median_days_to_solve"), 10, 0.01);
+}
+
 /* ---- migrations ---- */
 
 static void
@@ -853,7 +989,7 @@ test_migrations (void)
   g_autoptr (LjTestResponse) s = NULL;
 
   g_assert_cmpuint (health->status, ==, 200);
-  g_assert_nonnull (strstr (body_text (health), "\"problem-board\":1"));
+  g_assert_nonnull (strstr (body_text (health), "\"problem-board\":2"));
   g_assert_cmpuint (list->status, ==, 200);
   g_assert_cmpint (lj_test_member_int (list, "total"), ==, 0);
   s = lj_test_get (empty, "/api/v1/stats/overview");
@@ -862,7 +998,7 @@ test_migrations (void)
   /* A restart runs nothing again and keeps the data. */
   lj_test_server_restart (server);
   again = expect (call (ADMIN, "GET", "/api/v1/health", NULL), 200);
-  g_assert_nonnull (strstr (body_text (again), "\"problem-board\":1"));
+  g_assert_nonnull (strstr (body_text (again), "\"problem-board\":2"));
   list2 = expect (call (ADMIN, "GET", PB "/problems?code=JSGG-2025-001", NULL), 200);
   g_assert_cmpint (lj_test_member_int (list2, "total"), ==, 1);
 }
@@ -923,6 +1059,8 @@ main (int argc, char **argv)
   g_test_add_func ("/problem-board/teams/party-members-and-member-rules", test_teams);
   g_test_add_func ("/problem-board/visibility/tiers-in-get-list-search-timeline", test_visibility);
   g_test_add_func ("/problem-board/stats/exact-on-a-fixture", test_stats_fixture);
+  g_test_add_func ("/problem-board/stats/park-by-chain-matches-each-chain", test_stats_park_and_chains);
+  g_test_add_func ("/problem-board/stats/odd-median-and-period-ends", test_stats_odd_median_and_period_ends);
   g_test_add_func ("/problem-board/migrations/empty-database-and-restart", test_migrations);
   rc = g_test_run ();
   lj_test_server_free (server);
