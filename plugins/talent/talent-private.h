@@ -11,6 +11,9 @@ G_BEGIN_DECLS
 gboolean talent_sql_int (LjRequest *req, const char *sql, gint64 a, gint64 b, gint64 *out, GError **error);
 gboolean talent_sql_exec (LjRequest *req, const char *sql, gint64 a, gint64 b, GError **error);
 
+/* The section `talent` of GET /api/v1/stats/overview (talent-stats.c). */
+JsonNode *talent_stats_section (LjRequest *req, const LjStatsQuery *query, gpointer user_data, GError **error);
+
 gboolean talent_demo (LjPlugin *plugin, LjRequest *req, gpointer user_data, GError **error);
 
 G_END_DECLS

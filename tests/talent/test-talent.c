@@ -858,6 +858,396 @@ test_stats_shape (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (t, "by_chain")), >=, 10);
 }
 
+/* ---- the stats section against its definition ---- */
+
+/* The section's figures as docs/plugins/talent.md defines them, one
+ * figure per statement: the SQL the section ran before it became
+ * set-based (schemas/plugins/talent/0003-stats.sql).  ?1 from, ?2 to
+ * (NULL: open), ?3 chain (0: every chain); ?4 ?5 text, ?6 an id. */
+#define DEF_PROG_IN_CHAIN(p) "(?3 = 0 OR EXISTS (SELECT 1 FROM talent_programme_chains pc WHERE pc.programme_id = " p " AND pc.chain_id = ?3))"
+#define DEF_PROG_IN_PERIOD(p) "(?1 IS NULL OR " p ".ends_on IS NULL OR " p ".ends_on >= substr(?1, 1, 10)) AND " \
+                              "(?2 IS NULL OR " p ".starts_on IS NULL OR " p ".starts_on < substr(?2, 1, 10))"
+#define DEF_SESSION_IN_PERIOD "(?1 IS NULL OR s.starts_at >= ?1) AND (?2 IS NULL OR s.starts_at < ?2)"
+#define DEF_PERSON_IN_CHAIN(pe) "(?3 = 0 OR EXISTS (SELECT 1 FROM enterprise_chains ec WHERE ec.enterprise_id = " pe ".enterprise_id AND ec.chain_id = ?3))"
+
+typedef struct {
+  const char *from, *to; /* as sent: dates */
+  gint64      chain;
+} Scope;
+
+static sqlite3_stmt *
+def_query (sqlite3 *db, const char *sql, const Scope *sc, const char *a, const char *b, gint64 id)
+{
+  sqlite3_stmt *st = NULL;
+  g_autofree char *from = sc->from ? g_strconcat (sc->from, "T00:00:00Z", NULL) : NULL;
+  g_autofree char *to = sc->to ? g_strconcat (sc->to, "T00:00:00Z", NULL) : NULL;
+  int n;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), ==, SQLITE_OK);
+  n = sqlite3_bind_parameter_count (st);
+  sqlite3_bind_text (st, 1, from, -1, SQLITE_TRANSIENT);
+  if (n >= 2)
+    sqlite3_bind_text (st, 2, to, -1, SQLITE_TRANSIENT);
+  if (n >= 3)
+    sqlite3_bind_int64 (st, 3, sc->chain);
+  if (n >= 4)
+    sqlite3_bind_text (st, 4, a, -1, SQLITE_TRANSIENT);
+  if (n >= 5)
+    sqlite3_bind_text (st, 5, b, -1, SQLITE_TRANSIENT);
+  if (n >= 6)
+    sqlite3_bind_int64 (st, 6, id);
+  return st;
+}
+
+static double
+def_value (sqlite3 *db, const char *sql, const Scope *sc, const char *a, const char *b)
+{
+  sqlite3_stmt *st = def_query (db, sql, sc, a, b, 0);
+  double v;
+
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  v = sqlite3_column_double (st, 0);
+  sqlite3_finalize (st);
+  return v;
+}
+
+static void
+check_tracks_def (sqlite3 *db, const Scope *sc, JsonObject *t)
+{
+  static const char count_sql[] =
+    "SELECT count(*) FROM talent_tracks tr JOIN talent_people pe ON pe.id = tr.person_id "
+    "WHERE tr.kind = ?4 AND tr.stage = ?5 AND " DEF_PERSON_IN_CHAIN ("pe");
+  static const char conversions_sql[] =
+    "SELECT count(DISTINCT s.track_id) FROM talent_track_stages s JOIN talent_tracks tr ON tr.id = s.track_id "
+    "JOIN talent_people pe ON pe.id = tr.person_id "
+    "WHERE s.stage = ?4 AND tr.stage = ?4 AND (?1 IS NULL OR s.reached_on >= substr(?1, 1, 10)) "
+    "AND (?2 IS NULL OR s.reached_on < substr(?2, 1, 10)) AND " DEF_PERSON_IN_CHAIN ("pe");
+  static const char *const expert[] = { "nominated", "applicant", "activist", "development_target", "probationary",
+                                        "probation_extended", "full_member", "paused", "dropped", NULL };
+  static const char *const backbone[] = { "nominated", "in_training", "assessed", "confirmed", "not_confirmed", NULL };
+  static const struct { const char *kind; const char *const *stages; const char *converted; } kinds[] = {
+    { "expert_to_member", expert, "full_member" }, { "member_to_backbone", backbone, "confirmed" }
+  };
+  JsonObject *tracks = json_object_get_object_member (t, "tracks");
+  JsonObject *conv = json_object_get_object_member (t, "conversions");
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      JsonObject *o = json_object_get_object_member (tracks, kinds[k].kind);
+      gint64 total = 0;
+
+      for (guint i = 0; kinds[k].stages[i]; i++)
+        {
+          gint64 n = def_value (db, count_sql, sc, kinds[k].kind, kinds[k].stages[i]);
+
+          g_assert_cmpint (json_object_get_int_member (o, kinds[k].stages[i]), ==, n);
+          total += n;
+        }
+      g_assert_cmpint (json_object_get_int_member (o, "total"), ==, total);
+      g_assert_cmpint (json_object_get_int_member (conv, kinds[k].kind), ==,
+                       def_value (db, conversions_sql, sc, kinds[k].converted, NULL));
+    }
+}
+
+static void
+check_pools_def (sqlite3 *db, const Scope *sc, JsonObject *t)
+{
+  static const char profile_sql[] =
+    "SELECT count(*), "
+    " sum(pe.education = 'below_high_school'), sum(pe.education = 'high_school'), sum(pe.education = 'junior_college'), "
+    " sum(pe.education = 'bachelor'), sum(pe.education = 'master'), sum(pe.education = 'doctorate'), "
+    " sum(pe.education IS NULL), "
+    " sum(EXISTS (SELECT 1 FROM talent_person_tags pt WHERE pt.person_id = pe.id AND pt.tag = 'technical_expert')), "
+    " sum(EXISTS (SELECT 1 FROM talent_person_tags pt WHERE pt.person_id = pe.id AND pt.tag = 'backbone')), "
+    " sum(EXISTS (SELECT 1 FROM talent_person_tags pt WHERE pt.person_id = pe.id AND pt.tag = 'reserve_cadre')), "
+    " sum(pe.member_id IS NOT NULL) "
+    "FROM talent_pool_entries e JOIN talent_people pe ON pe.id = e.person_id "
+    "WHERE e.pool_id = ?6 AND e.status = 'active' AND " DEF_PERSON_IN_CHAIN ("pe");
+  static const char *const fields[] = { "below_high_school", "high_school", "junior_college", "bachelor", "master",
+                                        "doctorate", "unknown", "technical_expert", "backbone", "reserve_cadre" };
+  JsonArray *pools = json_object_get_array_member (t, "pools");
+  sqlite3_stmt *ids = def_query (db, "SELECT id, name FROM talent_pools ORDER BY id", sc, NULL, NULL, 0);
+  guint i = 0;
+
+  for (; sqlite3_step (ids) == SQLITE_ROW; i++)
+    {
+      JsonObject *p = json_array_get_object_element (pools, i);
+      sqlite3_stmt *st = def_query (db, profile_sql, sc, NULL, NULL, sqlite3_column_int64 (ids, 0));
+      gint64 size, above;
+
+      g_assert_cmpint (json_object_get_int_member (p, "pool_id"), ==, sqlite3_column_int64 (ids, 0));
+      g_assert_cmpstr (json_object_get_string_member (p, "name"), ==, (const char *) sqlite3_column_text (ids, 1));
+      g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+      size = sqlite3_column_int64 (st, 0);
+      above = sqlite3_column_int64 (st, 3) + sqlite3_column_int64 (st, 4) + sqlite3_column_int64 (st, 5) +
+              sqlite3_column_int64 (st, 6);
+      g_assert_cmpint (json_object_get_int_member (p, "size"), ==, size);
+      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+        {
+          JsonObject *o = json_object_get_object_member (p, f < 7 ? "education" : "tags");
+          g_assert_cmpint (json_object_get_int_member (o, fields[f]), ==, sqlite3_column_int64 (st, 1 + f));
+        }
+      g_assert_cmpint (json_object_get_int_member (p, "junior_college_or_above"), ==, above);
+      g_assert_cmpint (json_object_get_int_member (p, "party_members"), ==, sqlite3_column_int64 (st, 11));
+      if (size == 0)
+        g_assert_true (json_object_get_null_member (p, "junior_college_or_above_share"));
+      else
+        g_assert_cmpfloat (json_object_get_double_member (p, "junior_college_or_above_share"), ==, (double) above / size);
+      sqlite3_finalize (st);
+    }
+  sqlite3_finalize (ids);
+  g_assert_cmpuint (json_array_get_length (pools), ==, i);
+}
+
+static void
+check_by_chain_def (sqlite3 *db, const Scope *sc, JsonObject *t)
+{
+  static const char sql[] =
+    "SELECT c.id, "
+    " (SELECT count(*) FROM talent_programmes p JOIN talent_programme_chains pc ON pc.programme_id = p.id "
+    "   WHERE pc.chain_id = c.id AND p.state <> 'cancelled' AND " DEF_PROG_IN_PERIOD ("p") "), "
+    " (SELECT count(*) FROM talent_sessions s JOIN talent_programmes p ON p.id = s.programme_id "
+    "   JOIN talent_programme_chains pc ON pc.programme_id = p.id "
+    "   WHERE pc.chain_id = c.id AND p.state <> 'cancelled' AND " DEF_SESSION_IN_PERIOD "), "
+    " (SELECT count(*) FROM talent_attendance a JOIN talent_sessions s ON s.id = a.session_id "
+    "   JOIN talent_programmes p ON p.id = s.programme_id JOIN talent_programme_chains pc ON pc.programme_id = p.id "
+    "   WHERE pc.chain_id = c.id AND a.status IN ('present','late') AND p.state <> 'cancelled' AND " DEF_SESSION_IN_PERIOD "), "
+    " (SELECT ifnull(sum(a.credited_hours), 0) FROM talent_attendance a JOIN talent_sessions s ON s.id = a.session_id "
+    "   JOIN talent_programmes p ON p.id = s.programme_id JOIN talent_programme_chains pc ON pc.programme_id = p.id "
+    "   WHERE pc.chain_id = c.id AND p.state <> 'cancelled' AND " DEF_SESSION_IN_PERIOD ") "
+    "FROM chains c WHERE (?3 = 0 OR c.id = ?3) "
+    "AND EXISTS (SELECT 1 FROM talent_programme_chains pc WHERE pc.chain_id = c.id) ORDER BY c.id";
+  static const char *const fields[] = { "chain_id", "programmes", "sessions", "attendances" };
+  JsonArray *by_chain = json_object_get_array_member (t, "by_chain");
+  sqlite3_stmt *st = def_query (db, sql, sc, NULL, NULL, 0);
+  guint i = 0;
+
+  for (; sqlite3_step (st) == SQLITE_ROW; i++)
+    {
+      JsonObject *c = json_array_get_object_element (by_chain, i);
+
+      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+        g_assert_cmpint (json_object_get_int_member (c, fields[f]), ==, sqlite3_column_int64 (st, f));
+      g_assert_cmpfloat (json_object_get_double_member (c, "credited_hours"), ==, sqlite3_column_double (st, 4));
+    }
+  sqlite3_finalize (st);
+  g_assert_cmpuint (json_array_get_length (by_chain), ==, i);
+}
+
+/* The whole section for @sc equals its definition; returns it. */
+static JsonObject *
+check_section_def (const Scope *sc, LjTestResponse **keep)
+{
+  static const char programmes_sql[] =
+    "SELECT count(*) FROM talent_programmes p WHERE p.state <> 'cancelled' AND " DEF_PROG_IN_PERIOD ("p")
+    " AND " DEF_PROG_IN_CHAIN ("p.id");
+  static const char sessions_sql[] =
+    "SELECT count(*) FROM talent_sessions s JOIN talent_programmes p ON p.id = s.programme_id "
+    "WHERE p.state <> 'cancelled' AND " DEF_SESSION_IN_PERIOD " AND " DEF_PROG_IN_CHAIN ("p.id");
+  static const char attendances_sql[] =
+    "SELECT count(*) FROM talent_attendance a JOIN talent_sessions s ON s.id = a.session_id "
+    "JOIN talent_programmes p ON p.id = s.programme_id "
+    "WHERE a.status IN ('present','late') AND p.state <> 'cancelled' AND " DEF_SESSION_IN_PERIOD " AND " DEF_PROG_IN_CHAIN ("p.id");
+  static const char hours_sql[] =
+    "SELECT ifnull(sum(a.credited_hours), 0) FROM talent_attendance a JOIN talent_sessions s ON s.id = a.session_id "
+    "JOIN talent_programmes p ON p.id = s.programme_id "
+    "WHERE p.state <> 'cancelled' AND " DEF_SESSION_IN_PERIOD " AND " DEF_PROG_IN_CHAIN ("p.id");
+  static const char completions_sql[] =
+    "SELECT count(*) FROM talent_enrolments e JOIN talent_programmes p ON p.id = e.programme_id "
+    "WHERE e.state = 'completed' AND (?1 IS NULL OR p.ends_on >= substr(?1, 1, 10)) "
+    "AND (?2 IS NULL OR p.ends_on < substr(?2, 1, 10)) AND " DEF_PROG_IN_CHAIN ("p.id");
+  g_autoptr (GString) path = g_string_new ("/api/v1/stats/overview?");
+  sqlite3 *db = NULL;
+  JsonObject *t;
+
+  if (sc->chain)
+    g_string_append_printf (path, "chain_id=%" G_GINT64_FORMAT "&", sc->chain);
+  if (sc->from)
+    g_string_append_printf (path, "from=%s&", sc->from);
+  if (sc->to)
+    g_string_append_printf (path, "to=%s&", sc->to);
+  g_string_truncate (path, path->len - 1); /* the last '&' or '?' */
+  *keep = expect (lj_test_get (server, path->str), 200);
+  t = json_object_get_object_member (lj_test_object (*keep), "talent");
+  g_test_message ("%s", path->str);
+
+  g_assert_cmpint (sqlite3_open_v2 (lj_test_server_get_db_path (server), &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (json_object_get_int_member (t, "programmes"), ==, def_value (db, programmes_sql, sc, NULL, NULL));
+  g_assert_cmpint (json_object_get_int_member (t, "sessions"), ==, def_value (db, sessions_sql, sc, NULL, NULL));
+  g_assert_cmpint (json_object_get_int_member (t, "attendances"), ==, def_value (db, attendances_sql, sc, NULL, NULL));
+  g_assert_cmpfloat (json_object_get_double_member (t, "credited_hours"), ==, def_value (db, hours_sql, sc, NULL, NULL));
+  g_assert_cmpint (json_object_get_int_member (t, "completions"), ==, def_value (db, completions_sql, sc, NULL, NULL));
+  check_tracks_def (db, sc, t);
+  check_pools_def (db, sc, t);
+  check_by_chain_def (db, sc, t);
+  sqlite3_close (db);
+  return t;
+}
+
+static void
+check_all_scopes (gint64 other_chain)
+{
+  const Scope scopes[] = {
+    { NULL, NULL, 0 }, { NULL, NULL, chain_id }, { NULL, NULL, other_chain },
+    /* A session at `from` counts, one at `to` does not; a programme whose
+     * last day is `from`, or whose first day is `to`, and completions of
+     * programmes ending on either edge. */
+    { "2034-03-01", "2034-06-01", 0 }, { "2034-03-01", "2034-06-01", chain_id },
+    { "2034-12-31", "2035-01-01", 0 }, { "2034-12-31", "2035-01-01", chain_id },
+    { NULL, "2034-03-01", chain_id }, { "2034-06-01", NULL, chain_id },
+    /* Conversions reached on a day (test_tracks_create_member, test_backbone_track). */
+    { "2026-11-01", "2026-11-02", 0 }, { "2026-11-01", "2026-11-02", chain_id },
+    { "2032-01-01", "2033-01-01", chain_id },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (scopes); i++)
+    {
+      g_autoptr (LjTestResponse) r = NULL;
+      check_section_def (&scopes[i], &r);
+    }
+}
+
+static gint64
+pool_size (JsonObject *t, gint64 pool)
+{
+  JsonArray *pools = json_object_get_array_member (t, "pools");
+
+  for (guint i = 0; i < json_array_get_length (pools); i++)
+    if (json_object_get_int_member (json_array_get_object_element (pools, i), "pool_id") == pool)
+      return json_object_get_int_member (json_array_get_object_element (pools, i), "size");
+  g_assert_not_reached ();
+}
+
+static gint64
+new_entry (gint64 pool, gint64 person, const char *status)
+{
+  g_autofree char *body = g_strdup_printf ("{\"pool_id\":%" G_GINT64_FORMAT ",\"person_id\":%" G_GINT64_FORMAT
+                                           ",\"added_on\":\"2025-01-01\",\"status\":\"%s\"}", pool, person, status);
+
+  return post_id (NULL, "/api/v1/talent/pool_entries", body);
+}
+
+static void
+patch_ok (const char *resource, gint64 id, const char *body)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/talent/%s/%" G_GINT64_FORMAT, resource, id);
+  g_autoptr (LjTestResponse) r = expect (req_as (NULL, "PATCH", path, body), 200);
+}
+
+/* Every figure of the section, park-wide, per chain and over period edges,
+ * equals its definition; the pool figures follow every kind of write to
+ * entries, people and tags (they are read from talent_pool_entry_facts,
+ * which triggers keep). */
+static void
+test_stats_match_definition (void)
+{
+  gint64 on = db_int ("SELECT enterprise_id FROM enterprise_chains WHERE chain_id = ?1 ORDER BY enterprise_id LIMIT 1",
+                      chain_id);
+  gint64 off = db_int ("SELECT id FROM enterprises WHERE id NOT IN (SELECT enterprise_id FROM enterprise_chains "
+                       "WHERE chain_id = ?1) ORDER BY id LIMIT 1", chain_id);
+  gint64 other_chain = db_int ("SELECT chain_id FROM enterprise_chains WHERE enterprise_id = ?1 ORDER BY chain_id LIMIT 1",
+                               off);
+  g_autofree char *pool_body = g_strdup_printf ("{\"name\":\"统计测试库%u\",\"org_id\":%" G_GINT64_FORMAT "}", ++uniq, own_org);
+  gint64 pool = post_id (NULL, "/api/v1/talent/pools", pool_body);
+  g_autofree char *nobody_body = g_strdup_printf ("{\"name\":\"无学历%u\",\"enterprise_id\":%" G_GINT64_FORMAT
+                                                  ",\"tags\":[\"reserve_cadre\",\"backbone\"]}", ++uniq, on);
+  gint64 a = new_person (on, "bachelor"), b = post_id (NULL, "/api/v1/talent/people", nobody_body);
+  gint64 c = new_person (off, "high_school"), d = new_person (on, "doctorate");
+  gint64 ea, eb, ec, p, s1, s2;
+  gint64 member = db_int ("SELECT id FROM members WHERE id NOT IN (SELECT member_id FROM talent_people "
+                          "WHERE member_id IS NOT NULL) ORDER BY id LIMIT 1", 0);
+
+  g_assert_cmpint (on, >, 0);
+  g_assert_cmpint (off, >, 0);
+  g_assert_cmpint (other_chain, >, 0);
+  ea = new_entry (pool, a, "active");
+  eb = new_entry (pool, b, "active");
+  ec = new_entry (pool, c, "active");
+  new_entry (pool, d, "appointed");
+  {
+    g_autoptr (LjTestResponse) park = NULL, chain = NULL;
+    const Scope all = { NULL, NULL, 0 }, own = { NULL, NULL, chain_id };
+
+    g_assert_cmpint (pool_size (check_section_def (&all, &park), pool), ==, 3);
+    g_assert_cmpint (pool_size (check_section_def (&own, &chain), pool), ==, 2);
+  }
+
+  /* A programme with sessions on the edges of the periods checked. */
+  p = new_programme (10, "open", 2, "2034-03-01", TRUE);
+  enrol_state (p, a, "approved");
+  enrol_state (p, d, "approved");
+  s1 = new_session (p, "2034-03-01T00:00:00Z", 2);
+  s2 = new_session (p, "2034-06-01T00:00:00Z", 3);
+  {
+    g_autofree char *sheet1 = g_strdup_printf ("/api/v1/talent/sessions/%" G_GINT64_FORMAT "/attendance", s1);
+    g_autofree char *sheet2 = g_strdup_printf ("/api/v1/talent/sessions/%" G_GINT64_FORMAT "/attendance", s2);
+    g_autofree char *body1 = g_strdup_printf ("{\"entries\":[{\"person_id\":%" G_GINT64_FORMAT ",\"status\":\"present\"},"
+                                              "{\"person_id\":%" G_GINT64_FORMAT ",\"status\":\"excused\"}]}", a, d);
+    g_autofree char *body2 = g_strdup_printf ("{\"entries\":[{\"person_id\":%" G_GINT64_FORMAT ",\"status\":\"late\","
+                                              "\"credited_hours\":1.5}]}", d);
+    g_autoptr (LjTestResponse) r1 = expect (req_as (NULL, "POST", sheet1, body1), 200);
+    g_autoptr (LjTestResponse) r2 = expect (req_as (NULL, "POST", sheet2, body2), 200);
+  }
+  fire_ok ("programmes", p, "finish");
+  /* A cancelled programme's sessions count nowhere. */
+  {
+    gint64 cancelled = new_programme (10, "open", 2, "2034-01-01", FALSE);
+
+    new_session (cancelled, "2034-04-01T00:00:00Z", 2);
+    fire_ok ("programmes", cancelled, "cancel");
+  }
+  check_all_scopes (other_chain);
+  /* The edges as the definition reads them, on this programme alone. */
+  {
+    const Scope spring = { "2034-03-01", "2034-06-01", chain_id }, last_day = { "2034-12-31", "2035-01-01", chain_id };
+    const Scope before = { NULL, "2034-03-01", chain_id };
+    g_autoptr (LjTestResponse) r1 = NULL, r2 = NULL, r3 = NULL;
+    JsonObject *t = check_section_def (&spring, &r1);
+
+    g_assert_cmpint (json_object_get_int_member (t, "sessions"), ==, 1);
+    g_assert_cmpint (json_object_get_int_member (t, "attendances"), ==, 1);
+    g_assert_cmpfloat (json_object_get_double_member (t, "credited_hours"), ==, 2);
+    t = check_section_def (&last_day, &r2);
+    g_assert_cmpint (json_object_get_int_member (t, "programmes"), ==, 1);
+    g_assert_cmpint (json_object_get_int_member (t, "sessions"), ==, 0);
+    g_assert_cmpint (json_object_get_int_member (t, "completions"), ==, 1);
+    t = check_section_def (&before, &r3);
+    g_assert_cmpint (json_object_get_int_member (t, "completions"), ==, db_int (
+      "SELECT count(*) FROM talent_enrolments e JOIN talent_programmes p ON p.id = e.programme_id "
+      "JOIN talent_programme_chains pc ON pc.programme_id = p.id WHERE pc.chain_id = ?1 AND e.state = 'completed' "
+      "AND p.ends_on < '2034-03-01'", chain_id));
+  }
+
+  /* Every write the pool figures depend on. */
+  patch_ok ("people", a, "{\"education\":\"master\",\"tags\":[\"backbone\"]}");
+  {
+    g_autofree char *link = g_strdup_printf ("{\"member_id\":%" G_GINT64_FORMAT "}", member);
+    patch_ok ("people", a, link);
+  }
+  patch_ok ("people", b, "{\"tags\":[]}");
+  {
+    g_autofree char *move = g_strdup_printf ("{\"enterprise_id\":%" G_GINT64_FORMAT "}", on);
+    patch_ok ("people", c, move);
+  }
+  patch_ok ("pool_entries", ea, "{\"status\":\"removed\"}");
+  patch_ok ("pool_entries", eb, "{\"evaluation\":\"良好\"}");
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/talent/pool_entries/%" G_GINT64_FORMAT,
+                                             new_entry (pool, new_person (on, "master"), "active"));
+    g_autoptr (LjTestResponse) r = expect (req_as (NULL, "DELETE", path, NULL), 204);
+  }
+  {
+    g_autofree char *move = g_strdup_printf ("{\"pool_id\":%" G_GINT64_FORMAT "}", db_int ("SELECT min(id) FROM talent_pools", 0));
+    patch_ok ("pool_entries", ec, move);
+  }
+  /* After the move, which recounts the entry's tags itself. */
+  patch_ok ("people", c, "{\"tags\":[\"technical_expert\",\"backbone\"]}");
+  check_all_scopes (other_chain);
+  g_assert_cmpint (db_int ("SELECT count(*) FROM talent_pool_entry_facts", 0), ==,
+                   db_int ("SELECT count(*) FROM talent_pool_entries", 0));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -888,6 +1278,7 @@ main (int argc, char **argv)
   g_test_add_func ("/talent/search", test_search);
   g_test_add_func ("/talent/string-arrays", test_string_arrays);
   g_test_add_func ("/talent/member-unique", test_member_unique);
+  g_test_add_func ("/talent/stats-match-definition", test_stats_match_definition);
   rc = g_test_run ();
   g_free (secretary);
   g_free (outsider);
