@@ -7,8 +7,9 @@
  * schemas/plugins/matching/, compiled into the module.  This file holds
  * the domain rules the declarations cannot say (capacity and waitlist,
  * check-in codes, publication dates, resuming a stalled match, signing an
- * agreement), the check-in and expiry routes, the expiry timer, the stats
- * section and the timeline.  Only <lianjian/lianjian.h> is used. */
+ * agreement), the check-in and expiry routes, the expiry timer and the
+ * timeline; the stats section is in matching-stats.c.  Only
+ * <lianjian/lianjian.h> is used. */
 #include "matching.h"
 
 #include <gio/gio.h>
@@ -750,142 +751,6 @@ on_agreement_created (LjRequest *req, LjEvent *event, gpointer user_data, GError
   return TRUE;
 }
 
-/* ---- stats ---- */
-
-static void
-bind_query (sqlite3_stmt *s, const LjStatsQuery *q)
-{
-  sqlite3_bind_text (s, 1, q->from, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (s, 2, q->to, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (s, 3, q->chain_id);
-}
-
-/* Adds {key: count} objects from rows (key, value) of @sql. */
-static gboolean
-add_counts (LjRequest *req, JsonBuilder *b, const char *member, const char *sql, const LjStatsQuery *q,
-            const char *const *keys, GError **error)
-{
-  g_autoptr (LjStmt) st = lj_request_prepare (req, sql, error);
-  g_autoptr (GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  int rc;
-
-  if (st == NULL)
-    return FALSE;
-  bind_query (lj_stmt_get (st), q);
-  while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
-    g_hash_table_insert (counts, g_strdup ((const char *) sqlite3_column_text (lj_stmt_get (st), 0)),
-                         GINT_TO_POINTER (sqlite3_column_int (lj_stmt_get (st), 1)));
-  if (rc < 0)
-    return FALSE;
-  json_builder_set_member_name (b, member);
-  json_builder_begin_object (b);
-  for (guint i = 0; keys[i]; i++)
-    {
-      json_builder_set_member_name (b, keys[i]);
-      json_builder_add_int_value (b, GPOINTER_TO_INT (g_hash_table_lookup (counts, keys[i])));
-    }
-  json_builder_end_object (b);
-  return TRUE;
-}
-
-#define EVENT_FILTER \
-  "(?1 IS NULL OR e.starts_at >= ?1) AND (?2 IS NULL OR e.starts_at < ?2) " \
-  "AND (?3 = 0 OR EXISTS (SELECT 1 FROM matching_event_chains c WHERE c.event_id = e.id AND c.chain_id = ?3))"
-#define LISTING_FILTER \
-  "l.published_at IS NOT NULL AND (?1 IS NULL OR l.published_at >= ?1) AND (?2 IS NULL OR l.published_at < ?2) " \
-  "AND (?3 = 0 OR EXISTS (SELECT 1 FROM matching_listing_chains c WHERE c.listing_id = l.id AND c.chain_id = ?3))"
-#define MATCH_CHAIN \
-  "(?3 = 0 OR EXISTS (SELECT 1 FROM matching_listing_chains c WHERE c.listing_id IN (m.need_id, m.offer_id) AND c.chain_id = ?3))"
-
-static const char *const event_kinds[] = { "roadshow", "salon", "tech_transfer", "alliance", "bank_enterprise",
-                                           "supply_chain", "talent_fair", NULL };
-static const char *const listing_types[] = { "technology", "financing", "talent", "equipment", "supply", "purchase",
-                                             "market", "policy", "space", NULL };
-static const char *const match_states[] = { "suggested", "contacted", "negotiating", "intent_signed", "contract_signed",
-                                            "delivered", "stalled", "closed_lost", NULL };
-static const char *const agreement_kinds[] = { "cooperation", "purchase", "loan", "tech_transfer", "joint_lab",
-                                               "paired_building", NULL };
-
-static JsonNode *
-stats_section (LjRequest *req, const LjStatsQuery *query, gpointer user_data, GError **error)
-{
-  static const char events_sql[] =
-    "SELECT count (*) FILTER (WHERE e.state IN ('held', 'archived')), "
-    "ifnull (sum (e.attendee_count) FILTER (WHERE e.state IN ('held', 'archived')), 0), "
-    "(SELECT count (*) FROM matching_registrations r JOIN matching_events e ON e.id = r.event_id WHERE " EVENT_FILTER
-    " AND r.state NOT IN ('cancelled', 'rejected')), "
-    "(SELECT count (*) FROM matching_registrations r JOIN matching_events e ON e.id = r.event_id WHERE " EVENT_FILTER
-    " AND r.state = 'attended') "
-    "FROM matching_events e WHERE " EVENT_FILTER;
-  static const char held_sql[] =
-    "SELECT e.kind, count (*) FROM matching_events e WHERE e.state IN ('held', 'archived') AND " EVENT_FILTER " GROUP BY e.kind";
-  static const char needs_sql[] =
-    "SELECT l.type, count (*) FROM matching_listings l WHERE l.direction = 'need' AND " LISTING_FILTER " GROUP BY l.type";
-  static const char offers_sql[] =
-    "SELECT l.type, count (*) FROM matching_listings l WHERE l.direction = 'offer' AND " LISTING_FILTER " GROUP BY l.type";
-  static const char matches_sql[] =
-    "SELECT m.state, count (*) FROM matching_matches m WHERE (?1 IS NULL OR m.created_at >= ?1) AND "
-    "(?2 IS NULL OR m.created_at < ?2) AND " MATCH_CHAIN " GROUP BY m.state";
-  static const char agreements_kind_sql[] =
-    "SELECT a.kind, count (*) FROM matching_agreements a JOIN matching_matches m ON m.id = a.match_id "
-    "WHERE (?1 IS NULL OR a.signed_on >= substr (?1, 1, 10)) AND (?2 IS NULL OR a.signed_on < substr (?2, 1, 10)) AND "
-    MATCH_CHAIN " GROUP BY a.kind";
-  static const char agreements_sql[] =
-    "SELECT count (*), ifnull (sum (a.amount_cny), 0) FROM matching_agreements a JOIN matching_matches m ON m.id = a.match_id "
-    "WHERE (?1 IS NULL OR a.signed_on >= substr (?1, 1, 10)) AND (?2 IS NULL OR a.signed_on < substr (?2, 1, 10)) AND "
-    MATCH_CHAIN;
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  sqlite3_stmt *s;
-
-  json_builder_begin_object (b);
-  {
-    g_autoptr (LjStmt) st = lj_request_prepare (req, events_sql, error);
-
-    if (st == NULL)
-      return NULL;
-    s = lj_stmt_get (st);
-    bind_query (s, query);
-    if (lj_stmt_step (st, error) != SQLITE_ROW)
-      return NULL;
-    json_builder_set_member_name (b, "events_held");
-    json_builder_add_int_value (b, sqlite3_column_int64 (s, 0));
-    json_builder_set_member_name (b, "attendees");
-    json_builder_add_int_value (b, sqlite3_column_int64 (s, 1));
-    json_builder_set_member_name (b, "registrations");
-    json_builder_add_int_value (b, sqlite3_column_int64 (s, 2));
-    json_builder_set_member_name (b, "check_ins");
-    json_builder_add_int_value (b, sqlite3_column_int64 (s, 3));
-  }
-  if (!add_counts (req, b, "events_held_by_kind", held_sql, query, event_kinds, error))
-    return NULL;
-  json_builder_set_member_name (b, "listings");
-  json_builder_begin_object (b);
-  if (!add_counts (req, b, "need", needs_sql, query, listing_types, error) ||
-      !add_counts (req, b, "offer", offers_sql, query, listing_types, error))
-    return NULL;
-  json_builder_end_object (b);
-  if (!add_counts (req, b, "matches_by_stage", matches_sql, query, match_states, error))
-    return NULL;
-  {
-    g_autoptr (LjStmt) st = lj_request_prepare (req, agreements_sql, error);
-
-    if (st == NULL)
-      return NULL;
-    s = lj_stmt_get (st);
-    bind_query (s, query);
-    if (lj_stmt_step (st, error) != SQLITE_ROW)
-      return NULL;
-    json_builder_set_member_name (b, "agreements");
-    json_builder_add_int_value (b, sqlite3_column_int64 (s, 0));
-    json_builder_set_member_name (b, "agreements_amount_cny");
-    json_builder_add_double_value (b, sqlite3_column_double (s, 1));
-  }
-  if (!add_counts (req, b, "agreements_by_kind", agreements_kind_sql, query, agreement_kinds, error))
-    return NULL;
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
-}
-
 /* ---- timeline ---- */
 
 static const char timeline_attended[] =
@@ -969,7 +834,7 @@ register_plugin (LjPlugin *plugin, GError **error)
   lj_route_set_roles (route, LJ_ROLES_ADMIN);
   lj_route_add_response (route, 200, "How many expired, and which", NULL);
 
-  lj_plugin_add_stats_section (plugin, "matching", stats_section, NULL);
+  lj_plugin_add_stats_section (plugin, "matching", matching_stats_section, NULL);
   lj_plugin_add_timeline_source (plugin, timeline_attended);
   lj_plugin_add_timeline_source (plugin, timeline_published);
   lj_plugin_add_timeline_source (plugin, timeline_signed);

@@ -20,6 +20,8 @@ extern MatchingPlugin matching;
 
 /* GET /listings/{id}/suggestions (matching-suggest.c) */
 gboolean matching_handle_suggestions (LjRequest *req, gpointer user_data, GError **error);
+/* The section of GET /api/v1/stats/overview (matching-stats.c) */
+JsonNode *matching_stats_section (LjRequest *req, const LjStatsQuery *query, gpointer user_data, GError **error);
 /* The demo park's part (matching-demo.c) */
 gboolean matching_demo (LjPlugin *plugin, LjRequest *req, gpointer user_data, GError **error);
 

@@ -741,6 +741,128 @@ test_stats_exact (void)
   }
 }
 
+static gint64
+new_chain (const char *name)
+{
+  g_autofree char *body = g_strdup_printf ("{\"name\": \"%s\", \"committee_org_id\": %" G_GINT64_FORMAT "}", name, own_org);
+  g_autoptr (LjTestResponse) r = lj_test_request (server, "POST", "/api/v1/chains", body, NULL);
+
+  assert_status (r, 201);
+  return lj_test_member_int (r, "id");
+}
+
+/* The matching section of the overview for @query ("" or "?…"). */
+static JsonObject *
+matching_stats (const char *query)
+{
+  g_autofree char *path = g_strconcat ("/api/v1/stats/overview", query, NULL);
+  g_autoptr (LjTestResponse) r = lj_test_get (server, path);
+
+  assert_status (r, 200);
+  return json_object_ref (json_object_get_object_member (lj_test_object (r), "matching"));
+}
+
+/* A figure of @section by its path ("listings.need.technology"). */
+static gint64
+stat (JsonObject *section, const char *path)
+{
+  g_auto (GStrv) parts = g_strsplit (path, ".", -1);
+  guint last = g_strv_length (parts) - 1;
+
+  for (guint i = 0; i < last; i++)
+    section = json_object_get_object_member (section, parts[i]);
+  return json_object_get_int_member (section, parts[last]);
+}
+
+static gint64
+sum_of (JsonObject *section, const char *member)
+{
+  JsonObject *o = json_object_get_object_member (section, member);
+  g_autoptr (GList) values = json_object_get_values (o);
+  gint64 sum = 0;
+
+  for (GList *v = values; v; v = v->next)
+    sum += json_node_get_int (v->data);
+  return sum;
+}
+
+/* A chain's matches and agreements are found through either listing,
+ * once each, whichever of its two ways the section reads them; a period
+ * counts from its start and stops before its end, by the second for
+ * matches and by the day for agreements; the park adds the same. */
+static void
+test_stats_chain_sides (void)
+{
+  gint64 a = new_chain ("统计需方链");
+  gint64 b = new_chain ("统计供方链");
+  g_autoptr (JsonObject) park = matching_stats ("");
+  gint64 need = new_listing ("need", own_enterprise, "technology", "工艺改进需求", "[]", a, TRUE);
+  gint64 offer = new_listing ("offer", foreign_enterprise, "equipment", "检测设备共享", "[]", b, TRUE);
+  g_autofree char *body = g_strdup_printf ("{\"need_id\": %" G_GINT64_FORMAT ", \"offer_id\": %" G_GINT64_FORMAT "}",
+                                           need, offer);
+  gint64 match = create (NULL, "matches", body);
+  g_autofree char *created = get_string ("matches", match, "created_at");
+  const gint64 chains[] = { a, b };
+
+  fire_ok ("matches", match, "{\"event\": \"contact\"}");
+  fire_ok ("matches", match, "{\"event\": \"negotiate\"}");
+  fire_ok ("matches", match, "{\"event\": \"sign_intent\"}");
+  g_free (body);
+  body = g_strdup_printf ("{\"match_id\": %" G_GINT64_FORMAT ", \"kind\": \"cooperation\", \"amount_cny\": 1250000.5, "
+                          "\"signed_on\": \"2026-03-02\"}", match);
+  create (NULL, "agreements", body);
+  g_free (body);
+  body = g_strdup_printf ("{\"match_id\": %" G_GINT64_FORMAT ", \"kind\": \"purchase\", \"amount_cny\": 0.25, "
+                          "\"signed_on\": \"2026-03-03\"}", match);
+  create (NULL, "agreements", body);
+  /* Drafts (not counted) until chain A has a listing for every seven
+   * matches: its matches are then read by scanning them all, where chain
+   * B's one listing has its match found through the offer index. */
+  for (gint64 listings = 1; listings * 7 < match + 7; listings++)
+    new_listing ("offer", own_enterprise2, "space", "待发布厂房", "[]", a, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (chains); i++)
+    {
+      g_autofree char *all = g_strdup_printf ("?chain_id=%" G_GINT64_FORMAT, chains[i]);
+      g_autofree char *days = g_strdup_printf ("?chain_id=%" G_GINT64_FORMAT "&from=2026-03-02&to=2026-03-03", chains[i]);
+      g_autofree char *since = g_strdup_printf ("?chain_id=%" G_GINT64_FORMAT "&from=%s", chains[i], created);
+      g_autofree char *before = g_strdup_printf ("?chain_id=%" G_GINT64_FORMAT "&to=%s", chains[i], created);
+      g_autoptr (JsonObject) s = matching_stats (all);
+      g_autoptr (JsonObject) d = matching_stats (days);
+      g_autoptr (JsonObject) from = matching_stats (since);
+      g_autoptr (JsonObject) to = matching_stats (before);
+
+      g_assert_cmpint (stat (s, "listings.need.technology"), ==, i == 0 ? 1 : 0);
+      g_assert_cmpint (stat (s, "listings.offer.equipment"), ==, i == 1 ? 1 : 0);
+      g_assert_cmpint (sum_of (json_object_get_object_member (s, "listings"), "offer"), ==, i == 1 ? 1 : 0);
+      g_assert_cmpint (stat (s, "matches_by_stage.contract_signed"), ==, 1);
+      g_assert_cmpint (sum_of (s, "matches_by_stage"), ==, 1);
+      g_assert_cmpint (stat (s, "agreements"), ==, 2);
+      g_assert_cmpfloat (json_object_get_double_member (s, "agreements_amount_cny"), ==, 1250000.75);
+      g_assert_cmpint (stat (s, "agreements_by_kind.cooperation"), ==, 1);
+      g_assert_cmpint (stat (s, "agreements_by_kind.purchase"), ==, 1);
+      /* [2026-03-02, 2026-03-03): the first agreement, not the second, nor the match made today. */
+      g_assert_cmpint (stat (d, "agreements"), ==, 1);
+      g_assert_cmpfloat (json_object_get_double_member (d, "agreements_amount_cny"), ==, 1250000.5);
+      g_assert_cmpint (stat (d, "agreements_by_kind.purchase"), ==, 0);
+      g_assert_cmpint (sum_of (d, "matches_by_stage"), ==, 0);
+      /* From the second the match was made it counts; before it, not. */
+      g_assert_cmpint (stat (from, "matches_by_stage.contract_signed"), ==, 1);
+      g_assert_cmpint (stat (to, "matches_by_stage.contract_signed"), ==, 0);
+    }
+  {
+    g_autoptr (JsonObject) after = matching_stats ("");
+    double amount = json_object_get_double_member (park, "agreements_amount_cny");
+
+    g_assert_cmpint (stat (after, "listings.need.technology"), ==, stat (park, "listings.need.technology") + 1);
+    g_assert_cmpint (stat (after, "listings.offer.equipment"), ==, stat (park, "listings.offer.equipment") + 1);
+    g_assert_cmpint (stat (after, "listings.offer.space"), ==, stat (park, "listings.offer.space"));
+    g_assert_cmpint (stat (after, "matches_by_stage.contract_signed"), ==, stat (park, "matches_by_stage.contract_signed") + 1);
+    g_assert_cmpint (stat (after, "agreements"), ==, stat (park, "agreements") + 2);
+    g_assert_cmpfloat (json_object_get_double_member (after, "agreements_amount_cny"), ==, amount + 1250000.5 + 0.25);
+  }
+}
+
 /* Fires @body as the viewer and the foreign secretary (both 403), then as
  * @token expecting @want and, on success, @state. */
 static void
@@ -1009,6 +1131,7 @@ main (int argc, char **argv)
   g_test_add_func ("/matching/match-pipeline", test_match_pipeline);
   g_test_add_func ("/matching/transitions-per-role", test_transitions_per_role);
   g_test_add_func ("/matching/stats-exact", test_stats_exact);
+  g_test_add_func ("/matching/stats-chain-sides", test_stats_chain_sides);
   g_test_add_func ("/matching/permission-table", test_permission_table);
   rc = g_test_run ();
   lj_test_server_free (server);

@@ -1,0 +1,550 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The matching section of GET /api/v1/stats/overview (docs/plugins/matching.md,
+ * "Stats section"): events held and their registrations, listings
+ * published, matches by stage and agreements signed, for the park or one
+ * chain, in a period [from, to).
+ *
+ * Province data (400 events, 12,000 registrations, 20,000 listings, 6,000
+ * matches, 1,100 agreements) set the shape.  One statement per figure with
+ * "?3 = 0 OR EXISTS …" and "?1 IS NULL OR …" served every scope, but SQLite
+ * ran the EXISTS and tested the open bounds on every row, and could seek to
+ * neither the chain nor the period.  So the park and a chain have their own
+ * statements, each in the forms a period can take.  The park's figures are
+ * counted over indexes that hold what they count (migration 0002).  A
+ * chain's matches are those with either listing on the chain and its
+ * agreements those of such matches: its listings are read once, then its
+ * matches (found through the need and offer indexes, or for a big chain by
+ * reading them all) and the period's agreements, sorted out here through
+ * sets of ids. */
+#include "matching.h"
+
+#include <string.h>
+
+/* A statement in the four forms of a period, for a period's bounds on
+ * ?1 (from) and ?2 (to): open, from only, to only, both.  PERIOD_AND adds
+ * the bounds to a WHERE that @head ends in; PERIOD_WHERE starts one. */
+typedef struct {
+  const char *forms[4];
+} PeriodSql;
+
+#define PERIOD_AND(head, since, before, tail) \
+  { { head tail, head " AND " since tail, head " AND " before tail, head " AND " since " AND " before tail } }
+#define PERIOD_WHERE(head, since, before, tail) \
+  { { head tail, head " WHERE " since tail, head " WHERE " before tail, head " WHERE " since " AND " before tail } }
+#define SINCE(col) col " >= ?1"
+#define BEFORE(col) col " < ?2"
+/* Agreements carry a date, not a time: the bounds are cut to their dates. */
+#define SINCE_DAY(col) col " >= substr (?1, 1, 10)"
+#define BEFORE_DAY(col) col " < substr (?2, 1, 10)"
+
+/* The chain's events; ?3 is the chain. */
+#define CHAIN_EVENTS "e.id IN (SELECT event_id FROM matching_event_chains WHERE chain_id = ?3)"
+
+/* The keys of the section's objects (the CHECKs of 0001-matching.sql):
+ * every key is written, 0 when nothing counts.  The park's listings and
+ * matches statements list the same keys. */
+static const char *const event_kinds[] = { "roadshow", "salon", "tech_transfer", "alliance", "bank_enterprise",
+                                           "supply_chain", "talent_fair", NULL };
+static const char *const directions[] = { "need", "offer", NULL };
+static const char *const listing_types[] = { "technology", "financing", "talent", "equipment", "supply", "purchase",
+                                             "market", "policy", "space", NULL };
+static const char *const match_states[] = { "suggested", "contacted", "negotiating", "intent_signed", "contract_signed",
+                                            "delivered", "stalled", "closed_lost", NULL };
+static const char *const agreement_kinds[] = { "cooperation", "purchase", "loan", "tech_transfer", "joint_lab",
+                                               "paired_building", NULL };
+
+#define N_KEYS(keys) (G_N_ELEMENTS (keys) - 1)
+
+typedef struct {
+  gint64 events_held;
+  gint64 attendees;
+  gint64 registrations;
+  gint64 check_ins;
+  gint64 held_by_kind[N_KEYS (event_kinds)];
+  gint64 listings[N_KEYS (directions)][N_KEYS (listing_types)];
+  gint64 matches_by_stage[N_KEYS (match_states)];
+  gint64 agreements;
+  double agreements_amount_cny;
+  gint64 agreements_by_kind[N_KEYS (agreement_kinds)];
+} MatchingStats;
+
+static const char *
+period_form (const PeriodSql *sql, const LjStatsQuery *q)
+{
+  return sql->forms[(q->from != NULL ? 1 : 0) + (q->to != NULL ? 2 : 0)];
+}
+
+/* @sql with the period and the chain bound, as far as it names them. */
+static LjStmt *
+prepare_scoped (LjRequest *req, const LjStatsQuery *q, const char *sql, GError **error)
+{
+  LjStmt *st = lj_request_prepare (req, sql, error);
+  sqlite3_stmt *s;
+  int n;
+
+  if (st == NULL)
+    return NULL;
+  s = lj_stmt_get (st);
+  n = sqlite3_bind_parameter_count (s);
+  if (n >= 1)
+    sqlite3_bind_text (s, 1, q->from, -1, SQLITE_TRANSIENT);
+  if (n >= 2)
+    sqlite3_bind_text (s, 2, q->to, -1, SQLITE_TRANSIENT);
+  if (n >= 3)
+    sqlite3_bind_int64 (s, 3, q->chain_id);
+  return st;
+}
+
+/* Whether @at is in the period, compared as SQLite compares text (bytes,
+ * as memcmp (); strcmp () is the same on text without NUL bytes). */
+static gboolean
+in_period (const LjStatsQuery *q, const unsigned char *at)
+{
+  return at != NULL &&
+         (q->from == NULL || strcmp ((const char *) at, q->from) >= 0) &&
+         (q->to == NULL || strcmp ((const char *) at, q->to) < 0);
+}
+
+/* The position of @key among @keys, or -1: a value the CHECKs allow but
+ * the section does not list is counted in totals only. */
+static int
+key_index (const char *const *keys, const unsigned char *key)
+{
+  for (int i = 0; key && keys[i]; i++)
+    if (strcmp (keys[i], (const char *) key) == 0)
+      return i;
+  return -1;
+}
+
+/* ---- sets of ids ---- */
+
+/* Row ids, open addressing with linear probing and Fibonacci hashing.  A
+ * chain's matches look up both their listings and its agreements their
+ * match (13,000 lookups on chain 1), where GHashTable's calls through hash
+ * and equality functions cost a tenth of the section. */
+typedef struct {
+  gint64  *slots;     /* 0 marks an empty slot */
+  guint    shift;     /* 64 - log2 (number of slots) */
+  gboolean has_zero;  /* 0 is a rowid too, if an unusual one */
+} IdSet;
+
+static gsize
+id_set_mask (const IdSet *set)
+{
+  return (G_GUINT64_CONSTANT (1) << (64 - set->shift)) - 1;
+}
+
+static gsize
+id_set_slot (const IdSet *set, gint64 id)
+{
+  return ((guint64) id * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> set->shift;
+}
+
+static void
+id_set_add (IdSet *set, gint64 id)
+{
+  gsize i;
+
+  if (id == 0)
+    {
+      set->has_zero = TRUE;
+      return;
+    }
+  for (i = id_set_slot (set, id); set->slots[i] != 0 && set->slots[i] != id; i = (i + 1) & id_set_mask (set))
+    ;
+  set->slots[i] = id;
+}
+
+/* The ids of @ids; at most half full, so probe sequences stay short. */
+static void
+id_set_init (IdSet *set, GArray *ids)
+{
+  guint bits = 4;
+
+  while ((G_GUINT64_CONSTANT (1) << bits) < 2 * (guint64) ids->len)
+    bits++;
+  set->slots = g_new0 (gint64, G_GUINT64_CONSTANT (1) << bits);
+  set->shift = 64 - bits;
+  set->has_zero = FALSE;
+  for (guint i = 0; i < ids->len; i++)
+    id_set_add (set, g_array_index (ids, gint64, i));
+}
+
+static void
+id_set_clear (IdSet *set)
+{
+  g_clear_pointer (&set->slots, g_free);
+}
+
+static gboolean
+id_set_contains (const IdSet *set, gint64 id)
+{
+  if (id == 0)
+    return set->has_zero;
+  for (gsize i = id_set_slot (set, id); set->slots[i] != 0; i = (i + 1) & id_set_mask (set))
+    if (set->slots[i] == id)
+      return TRUE;
+  return FALSE;
+}
+
+/* ---- events and registrations ---- */
+
+static gboolean
+count_events (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GError **error)
+{
+  static const PeriodSql park = PERIOD_AND (
+    "SELECT e.kind, count (*), ifnull (sum (e.attendee_count), 0) FROM matching_events e"
+    " WHERE e.state IN ('held', 'archived')", SINCE ("e.starts_at"), BEFORE ("e.starts_at"), " GROUP BY e.kind");
+  static const PeriodSql chain = PERIOD_AND (
+    "SELECT e.kind, count (*), ifnull (sum (e.attendee_count), 0) FROM matching_events e"
+    " WHERE " CHAIN_EVENTS " AND e.state IN ('held', 'archived')", SINCE ("e.starts_at"), BEFORE ("e.starts_at"),
+    " GROUP BY e.kind");
+  g_autoptr (LjStmt) st = prepare_scoped (req, q, period_form (q->chain_id != 0 ? &chain : &park, q), error);
+  sqlite3_stmt *s;
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  s = lj_stmt_get (st);
+  while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
+    {
+      int k = key_index (event_kinds, sqlite3_column_text (s, 0));
+
+      stats->events_held += sqlite3_column_int64 (s, 1);
+      stats->attendees += sqlite3_column_int64 (s, 2);
+      if (k >= 0)
+        stats->held_by_kind[k] += sqlite3_column_int64 (s, 1);
+    }
+  return rc == SQLITE_DONE;
+}
+
+/* Registrations of the events in scope, whatever the events' state: the
+ * events first (CROSS JOIN), so that the period and the chain narrow them
+ * before their registrations are read from matching_registrations_event_idx. */
+static gboolean
+count_registrations (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GError **error)
+{
+#define REGISTRATIONS \
+  "SELECT count (*) FILTER (WHERE r.state NOT IN ('cancelled', 'rejected'))," \
+  " count (*) FILTER (WHERE r.state = 'attended')" \
+  " FROM matching_events e CROSS JOIN matching_registrations r WHERE r.event_id = e.id"
+  static const PeriodSql park = PERIOD_AND (REGISTRATIONS, SINCE ("e.starts_at"), BEFORE ("e.starts_at"), "");
+  static const PeriodSql chain = PERIOD_AND (REGISTRATIONS " AND " CHAIN_EVENTS, SINCE ("e.starts_at"),
+                                             BEFORE ("e.starts_at"), "");
+#undef REGISTRATIONS
+  g_autoptr (LjStmt) st = prepare_scoped (req, q, period_form (q->chain_id != 0 ? &chain : &park, q), error);
+
+  if (st == NULL || lj_stmt_step (st, error) != SQLITE_ROW)
+    return FALSE;
+  stats->registrations = sqlite3_column_int64 (lj_stmt_get (st), 0);
+  stats->check_ins = sqlite3_column_int64 (lj_stmt_get (st), 1);
+  return TRUE;
+}
+
+/* ---- the park ---- */
+
+static void
+count_listing (MatchingStats *stats, const unsigned char *direction, const unsigned char *type, gint64 n)
+{
+  int d = key_index (directions, direction);
+  int t = key_index (listing_types, type);
+
+  if (d >= 0 && t >= 0)
+    stats->listings[d][t] += n;
+}
+
+static void
+count_match (MatchingStats *stats, const unsigned char *state, gint64 n)
+{
+  int k = key_index (match_states, state);
+
+  if (k >= 0)
+    stats->matches_by_stage[k] += n;
+}
+
+/* One count per direction and type, each over its own range of
+ * matching_listings_published_idx (from the period's start, if any): a
+ * GROUP BY over the whole index compares every entry's group and costs
+ * half as much again, five times as much in a period. */
+static gboolean
+count_park_listings (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GError **error)
+{
+  static const PeriodSql sql = PERIOD_AND (
+    "WITH d (direction) AS (VALUES ('need'), ('offer')),"
+    " t (type) AS (VALUES ('technology'), ('financing'), ('talent'), ('equipment'), ('supply'), ('purchase'),"
+    " ('market'), ('policy'), ('space'))"
+    " SELECT d.direction, t.type, (SELECT count (*) FROM matching_listings l"
+    " WHERE l.direction = d.direction AND l.type = t.type AND l.published_at IS NOT NULL",
+    SINCE ("l.published_at"), BEFORE ("l.published_at"), ") FROM d, t");
+  g_autoptr (LjStmt) st = prepare_scoped (req, q, period_form (&sql, q), error);
+  sqlite3_stmt *s;
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  s = lj_stmt_get (st);
+  while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
+    count_listing (stats, sqlite3_column_text (s, 0), sqlite3_column_text (s, 1), sqlite3_column_int64 (s, 2));
+  return rc == SQLITE_DONE;
+}
+
+/* One count per stage over its range of matching_matches_stats_idx, as
+ * for listings. */
+static gboolean
+count_park_matches (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GError **error)
+{
+  static const PeriodSql sql = PERIOD_AND (
+    "WITH s (state) AS (VALUES ('suggested'), ('contacted'), ('negotiating'), ('intent_signed'), ('contract_signed'),"
+    " ('delivered'), ('stalled'), ('closed_lost'))"
+    " SELECT s.state, (SELECT count (*) FROM matching_matches m WHERE m.state = s.state",
+    SINCE ("m.created_at"), BEFORE ("m.created_at"), ") FROM s");
+  g_autoptr (LjStmt) st = prepare_scoped (req, q, period_form (&sql, q), error);
+  sqlite3_stmt *s;
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  s = lj_stmt_get (st);
+  while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
+    count_match (stats, sqlite3_column_text (s, 0), sqlite3_column_int64 (s, 1));
+  return rc == SQLITE_DONE;
+}
+
+/* Adds the agreement on the current row of @s: its kind in @kind_column,
+ * its amount in the next. */
+static void
+count_agreement (MatchingStats *stats, sqlite3_stmt *s, int kind_column)
+{
+  int k = key_index (agreement_kinds, sqlite3_column_text (s, kind_column));
+
+  stats->agreements++;
+  if (sqlite3_column_type (s, kind_column + 1) != SQLITE_NULL)
+    stats->agreements_amount_cny += sqlite3_column_double (s, kind_column + 1);
+  if (k >= 0)
+    stats->agreements_by_kind[k]++;
+}
+
+/* Signed in the period, of a match that exists.  The amounts are added
+ * here in the agreements' id order, the order SQLite's sum () saw them in
+ * before, so that a total of amounts with fractions comes out to the same
+ * bits (SQLite 3.40 adds doubles one by one, as this does). */
+static gboolean
+count_park_agreements (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GError **error)
+{
+  static const PeriodSql sql = PERIOD_AND (
+    "SELECT a.kind, a.amount_cny FROM matching_agreements a, matching_matches m WHERE m.id = a.match_id",
+    SINCE_DAY ("a.signed_on"), BEFORE_DAY ("a.signed_on"), " ORDER BY a.id");
+  g_autoptr (LjStmt) st = prepare_scoped (req, q, period_form (&sql, q), error);
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
+    count_agreement (stats, lj_stmt_get (st), 0);
+  return rc == SQLITE_DONE;
+}
+
+static gboolean
+count_park (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GError **error)
+{
+  return count_park_listings (req, q, stats, error) &&
+         count_park_matches (req, q, stats, error) &&
+         count_park_agreements (req, q, stats, error);
+}
+
+/* ---- one chain ---- */
+
+/* Counts the chain's listings published in the period and gathers all of
+ * them, published or not, into @listing_ids.  Read through
+ * matching_listings_chain_stats_idx, which holds what is counted in id
+ * order in 220 pages: the table's rows would cost a page a listing (chain
+ * 1: 1,549 listings on most of the table's 1,180 pages).  Counted here
+ * rather than by GROUP BY, whose sort costs as much as reading the rows. */
+static gboolean
+count_chain_listings (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GArray *listing_ids,
+                      GError **error)
+{
+  static const char sql[] =
+    "SELECT c.listing_id, l.direction, l.type, l.published_at FROM matching_listing_chains c"
+    " LEFT JOIN matching_listings l INDEXED BY matching_listings_chain_stats_idx ON l.id = c.listing_id"
+    " WHERE c.chain_id = ?3";
+  g_autoptr (LjStmt) st = prepare_scoped (req, q, sql, error);
+  sqlite3_stmt *s;
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  s = lj_stmt_get (st);
+  while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (s, 0);
+
+      g_array_append_val (listing_ids, id);
+      if (in_period (q, sqlite3_column_text (s, 3)))
+        count_listing (stats, sqlite3_column_text (s, 1), sqlite3_column_text (s, 2), 1);
+    }
+  return rc == SQLITE_DONE;
+}
+
+/* How many matches there are, about: rowids grow by one, so the largest.
+ * Only the choice of plan below depends on it. */
+static gboolean
+estimate_matches (LjRequest *req, gint64 *n, GError **error)
+{
+  g_autoptr (LjStmt) st = lj_request_prepare (req, "SELECT ifnull (max (id), 0) FROM matching_matches", error);
+
+  if (st == NULL || lj_stmt_step (st, error) != SQLITE_ROW)
+    return FALSE;
+  *n = sqlite3_column_int64 (lj_stmt_get (st), 0);
+  return TRUE;
+}
+
+/* Counts the matches created in the period with either listing in
+ * @listings, and gathers all of them, whenever created, into @match_ids
+ * for their agreements.  Two plans, the same rows for the count: a small
+ * chain's matches are found through the need and the offer indexes, two
+ * seeks a listing (a match with both listings on the chain on the need
+ * side only); a big chain's by reading every match from
+ * matching_matches_stats_idx, which costs less once the chain has more
+ * than a seventh as many listings as there are matches (province data:
+ * chain 1, 1,549 listings, 6,000 matches: 0.65 ms against 1.2 ms; chain
+ * 37, 237 listings: 0.15 ms against 0.65 ms). */
+static gboolean
+count_chain_matches (LjRequest *req, const LjStatsQuery *q, const IdSet *listings, guint n_listings,
+                     MatchingStats *stats, GArray *match_ids, GError **error)
+{
+  static const char seek_sql[] =
+    "SELECT m.need_id, m.offer_id, m.id, m.state, m.created_at"
+    " FROM matching_listing_chains c JOIN matching_matches m ON m.need_id = c.listing_id WHERE c.chain_id = ?3"
+    " UNION ALL SELECT m.need_id, m.offer_id, m.id, m.state, m.created_at"
+    " FROM matching_listing_chains c JOIN matching_matches m ON m.offer_id = c.listing_id WHERE c.chain_id = ?3"
+    " AND m.need_id NOT IN (SELECT listing_id FROM matching_listing_chains WHERE chain_id = ?3)";
+  static const char scan_sql[] =
+    "SELECT m.need_id, m.offer_id, m.id, m.state, m.created_at FROM matching_matches m"
+    " INDEXED BY matching_matches_stats_idx";
+  g_autoptr (LjStmt) st = NULL;
+  sqlite3_stmt *s;
+  gint64 n_matches;
+  int rc;
+
+  if (!estimate_matches (req, &n_matches, error))
+    return FALSE;
+  st = prepare_scoped (req, q, (gint64) n_listings * 7 < n_matches ? seek_sql : scan_sql, error);
+  if (st == NULL)
+    return FALSE;
+  s = lj_stmt_get (st);
+  while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
+    {
+      gint64 id;
+
+      /* Every row of the seek plan passes; most of the scan's do not, and
+       * then no other column is read. */
+      if (!id_set_contains (listings, sqlite3_column_int64 (s, 0)) &&
+          !id_set_contains (listings, sqlite3_column_int64 (s, 1)))
+        continue;
+      id = sqlite3_column_int64 (s, 2);
+      g_array_append_val (match_ids, id);
+      if (in_period (q, sqlite3_column_text (s, 4)))
+        count_match (stats, sqlite3_column_text (s, 3), 1);
+    }
+  return rc == SQLITE_DONE;
+}
+
+/* Signed in the period, of a match in @matches; in id order, as for the
+ * park. */
+static gboolean
+count_chain_agreements (LjRequest *req, const LjStatsQuery *q, const IdSet *matches, MatchingStats *stats,
+                        GError **error)
+{
+  static const PeriodSql sql = PERIOD_WHERE ("SELECT a.match_id, a.kind, a.amount_cny FROM matching_agreements a",
+                                             SINCE_DAY ("a.signed_on"), BEFORE_DAY ("a.signed_on"), " ORDER BY a.id");
+  g_autoptr (LjStmt) st = prepare_scoped (req, q, period_form (&sql, q), error);
+  sqlite3_stmt *s;
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  s = lj_stmt_get (st);
+  while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
+    if (id_set_contains (matches, sqlite3_column_int64 (s, 0)))
+      count_agreement (stats, s, 1);
+  return rc == SQLITE_DONE;
+}
+
+static gboolean
+count_chain (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GError **error)
+{
+  g_autoptr (GArray) listing_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) match_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  IdSet listings = { NULL }, matches = { NULL };
+  gboolean ok = FALSE;
+
+  if (count_chain_listings (req, q, stats, listing_ids, error))
+    {
+      id_set_init (&listings, listing_ids);
+      if (count_chain_matches (req, q, &listings, listing_ids->len, stats, match_ids, error))
+        {
+          id_set_init (&matches, match_ids);
+          ok = count_chain_agreements (req, q, &matches, stats, error);
+        }
+    }
+  id_set_clear (&listings);
+  id_set_clear (&matches);
+  return ok;
+}
+
+/* ---- the section ---- */
+
+static void
+add_int (JsonBuilder *b, const char *member, gint64 value)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_add_int_value (b, value);
+}
+
+static void
+add_counts (JsonBuilder *b, const char *member, const char *const *keys, const gint64 *counts)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_object (b);
+  for (guint i = 0; keys[i]; i++)
+    add_int (b, keys[i], counts[i]);
+  json_builder_end_object (b);
+}
+
+static JsonNode *
+build_section (const MatchingStats *stats)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  add_int (b, "events_held", stats->events_held);
+  add_int (b, "attendees", stats->attendees);
+  add_int (b, "registrations", stats->registrations);
+  add_int (b, "check_ins", stats->check_ins);
+  add_counts (b, "events_held_by_kind", event_kinds, stats->held_by_kind);
+  json_builder_set_member_name (b, "listings");
+  json_builder_begin_object (b);
+  for (guint d = 0; directions[d]; d++)
+    add_counts (b, directions[d], listing_types, stats->listings[d]);
+  json_builder_end_object (b);
+  add_counts (b, "matches_by_stage", match_states, stats->matches_by_stage);
+  add_int (b, "agreements", stats->agreements);
+  json_builder_set_member_name (b, "agreements_amount_cny");
+  json_builder_add_double_value (b, stats->agreements_amount_cny);
+  add_counts (b, "agreements_by_kind", agreement_kinds, stats->agreements_by_kind);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+JsonNode *
+matching_stats_section (LjRequest *req, const LjStatsQuery *query, gpointer user_data, GError **error)
+{
+  MatchingStats stats = { 0 };
+
+  if (!count_events (req, query, &stats, error) ||
+      !count_registrations (req, query, &stats, error) ||
+      !(query->chain_id != 0 ? count_chain (req, query, &stats, error) : count_park (req, query, &stats, error)))
+    return NULL;
+  return build_section (&stats);
+}
