@@ -565,6 +565,118 @@ test_stats_fixture (void)
   g_assert_cmpfloat (json_object_get_double_member (member_object (s, "satisfaction"), "average"), ==, 0.5);
 }
 
+/* ---- the stats section for one chain ---- */
+
+static JsonObject *
+chain_entry (JsonObject *s, gint64 chain)
+{
+  JsonArray *by_chain = json_object_get_array_member (s, "by_chain");
+
+  for (guint i = 0; i < json_array_get_length (by_chain); i++)
+    if (json_object_get_int_member (json_array_get_object_element (by_chain, i), "chain_id") == chain)
+      return json_array_get_object_element (by_chain, i);
+  return NULL;
+}
+
+/* This test's requests carry no chain_id, so they are on their
+ * enterprise's chains: every one of those chains counts them, but by_chain
+ * lists them under the enterprise's first chain only (the park's does
+ * too).  The enterprise is put on a second chain for this. */
+static void
+test_stats_chain (void)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/enterprises/%" G_GINT64_FORMAT, covered_enterprise);
+  g_autofree char *body = NULL;
+  g_autoptr (LjTestResponse) ent = call (admin, "GET", path, NULL, 200);
+  g_autoptr (LjTestResponse) patched = NULL;
+  g_autoptr (LjTestResponse) park_keep = NULL;
+  JsonArray *chains = json_object_get_array_member (lj_test_object (ent), "chains");
+  gint64 on = json_object_get_int_member (json_array_get_object_element (chains, 0), "chain_id");
+  gint64 added = 0, off = 0, first;
+  gint64 tested[3];
+  JsonObject *park;
+
+  g_assert_cmpuint (json_array_get_length (chains), ==, 1);
+  /* The first two chains it is not on: one to add, one to stay off. */
+  for (gint64 c = 1; off == 0; c++)
+    {
+      if (c == on)
+        continue;
+      if (added == 0)
+        added = c;
+      else
+        off = c;
+    }
+  first = MIN (on, added);
+  tested[0] = on;
+  tested[1] = added;
+  tested[2] = off;
+  body = g_strdup_printf ("{\"chains\":[{\"chain_id\":%" G_GINT64_FORMAT ",\"role\":\"core\"},"
+                          "{\"chain_id\":%" G_GINT64_FORMAT ",\"role\":\"supporting\"}]}", on, added);
+  patched = call (admin, "PATCH", path, body, 200);
+
+  park = visit_log_stats (&park_keep, "?from=2026-01-01");
+  for (guint i = 0; i < G_N_ELEMENTS (tested); i++)
+    g_assert_cmpint (json_object_get_int_member (chain_entry (park, tested[i]), "requests"), ==,
+                     tested[i] == first ? 4 : 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (tested); i++)
+    {
+      gint64 c = tested[i];
+      g_autofree char *query = g_strdup_printf ("?from=2026-01-01&chain_id=%" G_GINT64_FORMAT, c);
+      g_autoptr (LjTestResponse) keep = NULL;
+      JsonObject *s = visit_log_stats (&keep, query);
+      JsonObject *requests = json_object_get_object_member (s, "requests");
+      JsonArray *by_chain = json_object_get_array_member (s, "by_chain");
+      JsonObject *entry = json_array_get_object_element (by_chain, 0);
+
+      g_assert_cmpuint (json_array_get_length (by_chain), ==, 1);
+      g_assert_cmpint (json_object_get_int_member (entry, "chain_id"), ==, c);
+      g_assert_cmpint (json_object_get_int_member (entry, "visits"), ==, json_object_get_int_member (s, "visits"));
+      if (c == off)
+        {
+          g_assert_cmpint (json_object_get_int_member (requests, "total"), ==, 0);
+          g_assert_cmpint (json_object_get_int_member (member_object (s, "escalations"), "total"), ==, 0);
+          g_assert_true (json_node_is_null (json_object_get_member (member_object (s, "on_time.accept"), "rate")));
+          continue;
+        }
+      /* The covered enterprise's visit of this test's round is on both chains. */
+      g_assert_cmpint (json_object_get_int_member (s, "visits"), >=, 1);
+      g_assert_cmpint (json_object_get_int_member (requests, "total"), ==, 4);
+      g_assert_cmpint (json_object_get_int_member (requests, "closed"), ==, 1);
+      g_assert_cmpint (json_object_get_int_member (requests, "assigned"), ==, 2);
+      g_assert_cmpint (json_object_get_int_member (member_object (s, "escalations"), "total"), ==, 3);
+      g_assert_cmpint (json_object_get_int_member (member_object (s, "escalations"), "requests"), ==, 2);
+      g_assert_cmpfloat (json_object_get_double_member (member_object (s, "on_time.accept"), "rate"), ==, 0.75);
+      g_assert_cmpint (json_object_get_int_member (entry, "requests"), ==, c == first ? 4 : 0);
+      g_assert_cmpint (json_object_get_int_member (entry, "closed"), ==, c == first ? 1 : 0);
+    }
+}
+
+/* `to` is exclusive, and visits are compared by their date: the round's
+ * visits of 10 and 11 March, cut at 11 March. */
+static void
+test_stats_period_edge (void)
+{
+  g_autoptr (LjTestResponse) keep = NULL;
+  JsonObject *s = visit_log_stats (&keep, "?from=2026-03-10T00:00:00Z&to=2026-03-11T00:00:00Z");
+  JsonArray *campaigns = json_object_get_array_member (s, "campaigns");
+  JsonObject *mine = NULL;
+
+  for (guint i = 0; i < json_array_get_length (campaigns); i++)
+    if (json_object_get_int_member (json_array_get_object_element (campaigns, i), "campaign_id") == campaign_id)
+      mine = json_array_get_object_element (campaigns, i);
+  g_assert_nonnull (mine);
+  g_assert_cmpint (json_object_get_int_member (mine, "visits"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (mine, "enterprises_visited"), ==, 1);
+  /* The blank spot was found on the 11th. */
+  g_assert_cmpint (json_object_get_int_member (mine, "blank_spots_found"), ==, 0);
+  /* Assignments are not narrowed by the period. */
+  g_assert_cmpint (json_object_get_int_member (mine, "planned"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (s, "visits"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (s, "blank_spots_found"), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -597,6 +709,8 @@ main (int argc, char **argv)
   g_test_add_func ("/visit-log/working-day-policy", test_working_day_policy);
   g_test_add_func ("/visit-log/escalation-once", test_escalation_once);
   g_test_add_func ("/visit-log/stats-fixture", test_stats_fixture);
+  g_test_add_func ("/visit-log/stats-period-edge", test_stats_period_edge);
+  g_test_add_func ("/visit-log/stats-chain", test_stats_chain);
   {
     int rc = g_test_run ();
 
