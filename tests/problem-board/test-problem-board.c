@@ -695,6 +695,17 @@ check_visible (gint64 id, const char *word, const gboolean *sees)
     }
 }
 
+/* The same search by every role in turn, with no write in between: list
+ * totals are remembered until the data changes (core/store/lj-store-memo.c),
+ * and a total one caller may see must never answer another who may not. */
+static void
+check_search_totals (const char *word, const gboolean *sees)
+{
+  for (guint pass = 0; pass < 2; pass++)
+    for (int role = 0; role < N_ROLES; role++)
+      g_assert_cmpint (search_total (role, word), ==, sees[role] ? 1 : 0);
+}
+
 static void
 test_visibility (void)
 {
@@ -714,6 +725,8 @@ test_visibility (void)
   check_visible (p, "园区级难题甲", park);
   check_visible (c, "链级难题乙", chain);
   check_visible (t, "团队级难题丙", team_before);
+  check_search_totals ("链级难题乙", chain);
+  check_search_totals ("团队级难题丙", team_before);
   /* The team tier opens to the accepted team's host organisation. */
   fire_ok (t, "{\"event\":\"review\"}");
   fire_ok (t, "{\"event\":\"publish\"}");
