@@ -10,10 +10,10 @@
 #include <string.h>
 
 /* The park's figures and one chain's come from different statements: one
- * statement with "?1 IS NULL OR …" would serve both, but it keeps SQLite off
- * the indexes that make a chain's figures cheap (docs/performance.md,
- * finding 6).  Each pair below is { park, chain }; ?1 is the chain, ?2 and
- * ?3 the period. */
+ * statement with "chain IS NULL OR …" would serve both, but it keeps SQLite
+ * off the indexes that make a chain's figures cheap (docs/performance.md,
+ * finding 6).  Each pair below is { park, chain }, bound by
+ * lj_stats_query_prepare (): :chain, and the period :from, :to. */
 typedef struct {
   const char *park;
   const char *chain;
@@ -25,43 +25,52 @@ typedef struct {
  * migration 0007); SQLite would otherwise pick the table by rowid. */
 #define CHAIN_ENTERPRISES \
   " FROM enterprise_chains ec JOIN enterprises e INDEXED BY enterprises_eligible_idx ON e.id = ec.enterprise_id" \
-  " WHERE ec.chain_id = ?1 AND "
+  " WHERE ec.chain_id = :chain AND "
 /* A chain's organisations: its own committees and the organisations that
  * cover enterprises on it. */
 #define CHAIN_ORGS \
-  "WITH orgs (id) AS (SELECT id FROM organizations WHERE chain_id = ?1" \
+  "WITH orgs (id) AS (SELECT id FROM organizations WHERE chain_id = :chain" \
   " UNION SELECT oe.org_id FROM enterprise_chains ec JOIN organization_enterprises oe" \
-  " ON oe.enterprise_id = ec.enterprise_id WHERE ec.chain_id = ?1) "
-#define PERIOD "(?2 IS NULL OR a.starts_at >= ?2) AND (?3 IS NULL OR a.starts_at < ?3)"
+  " ON oe.enterprise_id = ec.enterprise_id WHERE ec.chain_id = :chain) "
+#define PERIOD "(:from IS NULL OR a.starts_at >= :from) AND (:to IS NULL OR a.starts_at < :to)"
 
 /* The blank spots listed in full; blank_spots_total counts them all, and
  * GET /enterprises with the same filters pages through the rest. */
 #define LJ_STATS_BLANK_SPOTS_MAX 100
 
 typedef struct {
-  LjStore    *store;
-  gint64      chain_id;    /* 0: the whole park */
-  const char *from;
-  const char *to;
+  LjRequest    *req;
+  LjStatsQuery  query;   /* chain_id 0: the whole park */
 } LjStatsScope;
+
+/**
+ * lj_stats_query_prepare:
+ * See lj-plugin.h.  Every value is bound, NULL included: a cached
+ * statement keeps the bindings of its last use.
+ */
+LjStmt *
+lj_stats_query_prepare (LjRequest *req, const LjStatsQuery *query, const char *sql, GError **error)
+{
+  LjStmt *st = lj_request_prepare (req, sql, error);
+  sqlite3_stmt *s;
+  int i;
+
+  if (st == NULL)
+    return NULL;
+  s = lj_stmt_get (st);
+  if ((i = sqlite3_bind_parameter_index (s, ":chain")) > 0)
+    sqlite3_bind_int64 (s, i, query->chain_id);
+  if ((i = sqlite3_bind_parameter_index (s, ":from")) > 0)
+    sqlite3_bind_text (s, i, query->from, -1, SQLITE_TRANSIENT);
+  if ((i = sqlite3_bind_parameter_index (s, ":to")) > 0)
+    sqlite3_bind_text (s, i, query->to, -1, SQLITE_TRANSIENT);
+  return st;
+}
 
 static LjStmt *
 scoped (LjStatsScope *s, const LjStatsSql *sql, GError **error)
 {
-  LjStmt *st = lj_store_prepare (s->store, s->chain_id > 0 ? sql->chain : sql->park, error);
-  int n;
-
-  if (st == NULL)
-    return NULL;
-  n = sqlite3_bind_parameter_count (st->stmt);
-  if (s->chain_id > 0)
-    sqlite3_bind_int64 (st->stmt, 1, s->chain_id);
-  if (n >= 3)
-    {
-      sqlite3_bind_text (st->stmt, 2, s->from, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (st->stmt, 3, s->to, -1, SQLITE_TRANSIENT);
-    }
-  return st;
+  return lj_stats_query_prepare (s->req, &s->query, s->query.chain_id > 0 ? sql->chain : sql->park, error);
 }
 
 /* Members are formal or probationary (a CHECK in 0001-core.sql), so formal
@@ -70,7 +79,7 @@ static const LjStatsSql counts_sql = {
   "SELECT (SELECT count(*) FROM chains), (SELECT count(*) FROM enterprises), (SELECT count(*) FROM organizations),"
   " (SELECT count(*) FROM members), (SELECT count(*) FROM members WHERE status = 'probationary')",
   CHAIN_ORGS
-  "SELECT 1, (SELECT count(*) FROM enterprise_chains WHERE chain_id = ?1), (SELECT count(*) FROM orgs), m.total, m.probationary"
+  "SELECT 1, (SELECT count(*) FROM enterprise_chains WHERE chain_id = :chain), (SELECT count(*) FROM orgs), m.total, m.probationary"
   " FROM (SELECT count(*) AS total, count(*) FILTER (WHERE status = 'probationary') AS probationary"
   " FROM members WHERE org_id IN orgs) m",
 };
@@ -224,7 +233,7 @@ static const LjStatsSql activities_sql = {
   "SELECT a.chain_id, a.kind, count(*), ifnull(sum(a.attendance_count), 0) FROM activities a"
   " WHERE a.status <> 'cancelled' AND " PERIOD " GROUP BY a.chain_id, a.status, a.kind",
   "SELECT a.chain_id, a.kind, count(*), ifnull(sum(a.attendance_count), 0) FROM activities a"
-  " WHERE a.chain_id = ?1 AND a.status <> 'cancelled' AND " PERIOD " GROUP BY a.status, a.kind",
+  " WHERE a.chain_id = :chain AND a.status <> 'cancelled' AND " PERIOD " GROUP BY a.status, a.kind",
 };
 
 static gboolean
@@ -286,8 +295,8 @@ parse_scope (LjRequest *req, LjStatsScope *s, char **from, char **to, GError **e
       lj_request_add_field_error (req, name, "unknown parameter");
   lj_parse_period_param (req, "from", from);
   lj_parse_period_param (req, "to", to);
-  s->from = *from;
-  s->to = *to;
+  s->query.from = *from;
+  s->query.to = *to;
   if (chain)
     {
       guint64 v = 0;
@@ -296,7 +305,7 @@ parse_scope (LjRequest *req, LjStatsScope *s, char **from, char **to, GError **e
       else if (!lj_resource_check_ref (lj_app_get_resource (lj_request_get_app (req), "chains"), req, v,
                                        "chain_id", error))
         return FALSE;
-      s->chain_id = v;
+      s->query.chain_id = v;
     }
   if (lj_request_get_n_field_errors (req) > 0)
     {
@@ -308,15 +317,14 @@ parse_scope (LjRequest *req, LjStatsScope *s, char **from, char **to, GError **e
 
 /* Each plugin's section, under its name, with the same period and chain. */
 static gboolean
-write_plugin_sections (LjStatsScope *s, LjRequest *req, LjJsonWriter *w, GError **error)
+write_plugin_sections (LjStatsScope *s, LjJsonWriter *w, GError **error)
 {
-  LjApp *app = lj_request_get_app (req);
-  LjStatsQuery query = { s->from, s->to, s->chain_id };
+  LjApp *app = lj_request_get_app (s->req);
 
   for (guint i = 0; i < app->stats_sections->len; i++)
     {
       LjStatsSection *sec = app->stats_sections->pdata[i];
-      g_autoptr (JsonNode) node = sec->func (req, &query, sec->user_data, error);
+      g_autoptr (JsonNode) node = sec->func (s->req, &s->query, sec->user_data, error);
 
       if (node == NULL)
         {
@@ -334,7 +342,7 @@ write_plugin_sections (LjStatsScope *s, LjRequest *req, LjJsonWriter *w, GError 
 static gboolean
 handle_overview (LjRequest *req, gpointer user_data, GError **error)
 {
-  LjStatsScope s = { lj_request_get_store (req), 0, NULL, NULL };
+  LjStatsScope s = { req, { NULL, NULL, 0 } };
   g_autofree char *from = NULL, *to = NULL;
   g_autoptr (LjJsonWriter) w = lj_json_writer_new ();
   gsize len;
@@ -343,14 +351,14 @@ handle_overview (LjRequest *req, gpointer user_data, GError **error)
   if (!parse_scope (req, &s, &from, &to, error))
     return FALSE;
   lj_json_writer_begin_object (w);
-  if (s.chain_id)
-    lj_json_writer_member_int (w, "chain_id", s.chain_id);
+  if (s.query.chain_id)
+    lj_json_writer_member_int (w, "chain_id", s.query.chain_id);
   else
     lj_json_writer_member_null (w, "chain_id");
   lj_json_writer_member_string (w, "from", from);
   lj_json_writer_member_string (w, "to", to);
   if (!write_counts (&s, w, error) || !write_coverage (&s, w, error) || !write_activities (&s, w, error) ||
-      !write_plugin_sections (&s, req, w, error))
+      !write_plugin_sections (&s, w, error))
     return FALSE;
   lj_json_writer_end_object (w);
   json = lj_json_writer_steal (g_steal_pointer (&w), &len);

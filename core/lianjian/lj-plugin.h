@@ -289,6 +289,22 @@ void        lj_plugin_add_stats_section (LjPlugin   *plugin,
                                          LjStatsFunc func,
                                          gpointer    user_data);
 
+/**
+ * lj_stats_query_prepare:
+ * @sql: a statement naming any of the query's values as `:chain` (the
+ *   chain id, 0 for the whole park), `:from` and `:to` (NULL when that end
+ *   of the period is open)
+ * Prepares @sql for @req, as lj_request_prepare (), and binds the values it
+ * names.  Write a park and a chain statement and pass the one @query needs:
+ * a single statement with `:chain = 0 OR …` keeps SQLite off the indexes.
+ * Returns: (transfer full) (nullable): the statement, or NULL with @error.
+ */
+LJ_AVAILABLE_IN_1_0
+LjStmt     *lj_stats_query_prepare (LjRequest          *req,
+                                    const LjStatsQuery *query,
+                                    const char         *sql,
+                                    GError            **error);
+
 /* ---- configuration ---- */
 
 typedef enum {

@@ -6,7 +6,7 @@
  *
  * Province data (400 events, 12,000 registrations, 20,000 listings, 6,000
  * matches, 1,100 agreements) set the shape.  One statement per figure with
- * "?3 = 0 OR EXISTS …" and "?1 IS NULL OR …" served every scope, but SQLite
+ * ":chain = 0 OR EXISTS …" and ":from IS NULL OR …" served every scope, but SQLite
  * ran the EXISTS and tested the open bounds on every row, and could seek to
  * neither the chain nor the period.  So the park and a chain have their own
  * statements, each in the forms a period can take.  The park's figures are
@@ -21,7 +21,7 @@
 #include <string.h>
 
 /* A statement in the four forms of a period, for a period's bounds on
- * ?1 (from) and ?2 (to): open, from only, to only, both.  PERIOD_AND adds
+ * :from and :to (lj_stats_query_prepare ()): open, from only, to only, both.  PERIOD_AND adds
  * the bounds to a WHERE that @head ends in; PERIOD_WHERE starts one. */
 typedef struct {
   const char *forms[4];
@@ -31,14 +31,14 @@ typedef struct {
   { { head tail, head " AND " since tail, head " AND " before tail, head " AND " since " AND " before tail } }
 #define PERIOD_WHERE(head, since, before, tail) \
   { { head tail, head " WHERE " since tail, head " WHERE " before tail, head " WHERE " since " AND " before tail } }
-#define SINCE(col) col " >= ?1"
-#define BEFORE(col) col " < ?2"
+#define SINCE(col) col " >= :from"
+#define BEFORE(col) col " < :to"
 /* Agreements carry a date, not a time: the bounds are cut to their dates. */
-#define SINCE_DAY(col) col " >= substr (?1, 1, 10)"
-#define BEFORE_DAY(col) col " < substr (?2, 1, 10)"
+#define SINCE_DAY(col) col " >= substr (:from, 1, 10)"
+#define BEFORE_DAY(col) col " < substr (:to, 1, 10)"
 
-/* The chain's events; ?3 is the chain. */
-#define CHAIN_EVENTS "e.id IN (SELECT event_id FROM matching_event_chains WHERE chain_id = ?3)"
+/* The chain's events; :chain is the chain. */
+#define CHAIN_EVENTS "e.id IN (SELECT event_id FROM matching_event_chains WHERE chain_id = :chain)"
 
 /* The keys of the section's objects (the CHECKs of 0001-matching.sql):
  * every key is written, 0 when nothing counts.  The park's listings and
@@ -72,27 +72,6 @@ static const char *
 period_form (const PeriodSql *sql, const LjStatsQuery *q)
 {
   return sql->forms[(q->from != NULL ? 1 : 0) + (q->to != NULL ? 2 : 0)];
-}
-
-/* @sql with the period and the chain bound, as far as it names them. */
-static LjStmt *
-prepare_scoped (LjRequest *req, const LjStatsQuery *q, const char *sql, GError **error)
-{
-  LjStmt *st = lj_request_prepare (req, sql, error);
-  sqlite3_stmt *s;
-  int n;
-
-  if (st == NULL)
-    return NULL;
-  s = lj_stmt_get (st);
-  n = sqlite3_bind_parameter_count (s);
-  if (n >= 1)
-    sqlite3_bind_text (s, 1, q->from, -1, SQLITE_TRANSIENT);
-  if (n >= 2)
-    sqlite3_bind_text (s, 2, q->to, -1, SQLITE_TRANSIENT);
-  if (n >= 3)
-    sqlite3_bind_int64 (s, 3, q->chain_id);
-  return st;
 }
 
 /* Whether @at is in the period, compared as SQLite compares text (bytes,
@@ -199,7 +178,7 @@ count_events (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GErro
     "SELECT e.kind, count (*), ifnull (sum (e.attendee_count), 0) FROM matching_events e"
     " WHERE " CHAIN_EVENTS " AND e.state IN ('held', 'archived')", SINCE ("e.starts_at"), BEFORE ("e.starts_at"),
     " GROUP BY e.kind");
-  g_autoptr (LjStmt) st = prepare_scoped (req, q, period_form (q->chain_id != 0 ? &chain : &park, q), error);
+  g_autoptr (LjStmt) st = lj_stats_query_prepare (req, q, period_form (q->chain_id != 0 ? &chain : &park, q), error);
   sqlite3_stmt *s;
   int rc;
 
@@ -232,7 +211,7 @@ count_registrations (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats
   static const PeriodSql chain = PERIOD_AND (REGISTRATIONS " AND " CHAIN_EVENTS, SINCE ("e.starts_at"),
                                              BEFORE ("e.starts_at"), "");
 #undef REGISTRATIONS
-  g_autoptr (LjStmt) st = prepare_scoped (req, q, period_form (q->chain_id != 0 ? &chain : &park, q), error);
+  g_autoptr (LjStmt) st = lj_stats_query_prepare (req, q, period_form (q->chain_id != 0 ? &chain : &park, q), error);
 
   if (st == NULL || lj_stmt_step (st, error) != SQLITE_ROW)
     return FALSE;
@@ -276,7 +255,7 @@ count_park_listings (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats
     " SELECT d.direction, t.type, (SELECT count (*) FROM matching_listings l"
     " WHERE l.direction = d.direction AND l.type = t.type AND l.published_at IS NOT NULL",
     SINCE ("l.published_at"), BEFORE ("l.published_at"), ") FROM d, t");
-  g_autoptr (LjStmt) st = prepare_scoped (req, q, period_form (&sql, q), error);
+  g_autoptr (LjStmt) st = lj_stats_query_prepare (req, q, period_form (&sql, q), error);
   sqlite3_stmt *s;
   int rc;
 
@@ -298,7 +277,7 @@ count_park_matches (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats,
     " ('delivered'), ('stalled'), ('closed_lost'))"
     " SELECT s.state, (SELECT count (*) FROM matching_matches m WHERE m.state = s.state",
     SINCE ("m.created_at"), BEFORE ("m.created_at"), ") FROM s");
-  g_autoptr (LjStmt) st = prepare_scoped (req, q, period_form (&sql, q), error);
+  g_autoptr (LjStmt) st = lj_stats_query_prepare (req, q, period_form (&sql, q), error);
   sqlite3_stmt *s;
   int rc;
 
@@ -334,7 +313,7 @@ count_park_agreements (LjRequest *req, const LjStatsQuery *q, MatchingStats *sta
   static const PeriodSql sql = PERIOD_AND (
     "SELECT a.kind, a.amount_cny FROM matching_agreements a, matching_matches m WHERE m.id = a.match_id",
     SINCE_DAY ("a.signed_on"), BEFORE_DAY ("a.signed_on"), " ORDER BY a.id");
-  g_autoptr (LjStmt) st = prepare_scoped (req, q, period_form (&sql, q), error);
+  g_autoptr (LjStmt) st = lj_stats_query_prepare (req, q, period_form (&sql, q), error);
   int rc;
 
   if (st == NULL)
@@ -367,8 +346,8 @@ count_chain_listings (LjRequest *req, const LjStatsQuery *q, MatchingStats *stat
   static const char sql[] =
     "SELECT c.listing_id, l.direction, l.type, l.published_at FROM matching_listing_chains c"
     " LEFT JOIN matching_listings l INDEXED BY matching_listings_chain_stats_idx ON l.id = c.listing_id"
-    " WHERE c.chain_id = ?3";
-  g_autoptr (LjStmt) st = prepare_scoped (req, q, sql, error);
+    " WHERE c.chain_id = :chain";
+  g_autoptr (LjStmt) st = lj_stats_query_prepare (req, q, sql, error);
   sqlite3_stmt *s;
   int rc;
 
@@ -415,10 +394,10 @@ count_chain_matches (LjRequest *req, const LjStatsQuery *q, const IdSet *listing
 {
   static const char seek_sql[] =
     "SELECT m.need_id, m.offer_id, m.id, m.state, m.created_at"
-    " FROM matching_listing_chains c JOIN matching_matches m ON m.need_id = c.listing_id WHERE c.chain_id = ?3"
+    " FROM matching_listing_chains c JOIN matching_matches m ON m.need_id = c.listing_id WHERE c.chain_id = :chain"
     " UNION ALL SELECT m.need_id, m.offer_id, m.id, m.state, m.created_at"
-    " FROM matching_listing_chains c JOIN matching_matches m ON m.offer_id = c.listing_id WHERE c.chain_id = ?3"
-    " AND m.need_id NOT IN (SELECT listing_id FROM matching_listing_chains WHERE chain_id = ?3)";
+    " FROM matching_listing_chains c JOIN matching_matches m ON m.offer_id = c.listing_id WHERE c.chain_id = :chain"
+    " AND m.need_id NOT IN (SELECT listing_id FROM matching_listing_chains WHERE chain_id = :chain)";
   static const char scan_sql[] =
     "SELECT m.need_id, m.offer_id, m.id, m.state, m.created_at FROM matching_matches m"
     " INDEXED BY matching_matches_stats_idx";
@@ -429,7 +408,7 @@ count_chain_matches (LjRequest *req, const LjStatsQuery *q, const IdSet *listing
 
   if (!estimate_matches (req, &n_matches, error))
     return FALSE;
-  st = prepare_scoped (req, q, (gint64) n_listings * 7 < n_matches ? seek_sql : scan_sql, error);
+  st = lj_stats_query_prepare (req, q, (gint64) n_listings * 7 < n_matches ? seek_sql : scan_sql, error);
   if (st == NULL)
     return FALSE;
   s = lj_stmt_get (st);
@@ -458,7 +437,7 @@ count_chain_agreements (LjRequest *req, const LjStatsQuery *q, const IdSet *matc
 {
   static const PeriodSql sql = PERIOD_WHERE ("SELECT a.match_id, a.kind, a.amount_cny FROM matching_agreements a",
                                              SINCE_DAY ("a.signed_on"), BEFORE_DAY ("a.signed_on"), " ORDER BY a.id");
-  g_autoptr (LjStmt) st = prepare_scoped (req, q, period_form (&sql, q), error);
+  g_autoptr (LjStmt) st = lj_stats_query_prepare (req, q, period_form (&sql, q), error);
   sqlite3_stmt *s;
   int rc;
 

@@ -155,21 +155,7 @@ chain_figures (PbTally *t, gint64 chain_id)
 static LjStmt *
 prepare_scoped (LjRequest *req, const PbStatsSql *sql, const LjStatsQuery *query, GError **error)
 {
-  LjStmt *st = lj_request_prepare (req, query->chain_id > 0 ? sql->chain : sql->park, error);
-  sqlite3_stmt *s;
-  int i;
-
-  if (st == NULL)
-    return NULL;
-  s = lj_stmt_get (st);
-  /* A parameter left unbound is NULL: that end of the period is open. */
-  if ((i = sqlite3_bind_parameter_index (s, ":from")) > 0 && query->from)
-    sqlite3_bind_text (s, i, query->from, -1, SQLITE_TRANSIENT);
-  if ((i = sqlite3_bind_parameter_index (s, ":to")) > 0 && query->to)
-    sqlite3_bind_text (s, i, query->to, -1, SQLITE_TRANSIENT);
-  if ((i = sqlite3_bind_parameter_index (s, ":chain")) > 0)
-    sqlite3_bind_int64 (s, i, query->chain_id);
-  return st;
+  return lj_stats_query_prepare (req, query, query->chain_id > 0 ? sql->chain : sql->park, error);
 }
 
 static gboolean

@@ -7,25 +7,25 @@
  * pools are summed up here, so the cost does not grow with the number of
  * chains or pools (it used to be a statement per pool and a correlated
  * subquery per chain: 40-50 ms for the province).  Every statement has a
- * park variant and a chain variant: `?3 = 0 OR …` would keep SQLite off the
+ * park variant and a chain variant: `:chain = 0 OR …` would keep SQLite off the
  * index the chain variant starts from (the chain's programmes, or its
  * enterprises).  The indexes, and the per-entry pool facts, come from
  * schemas/plugins/talent/0003-stats.sql.
  *
- * Parameters: ?1 the period's start (a timestamp, or NULL), ?2 its end
- * (exclusive), ?3 the chain (chain variants only). */
+ * Parameters: :from the period's start (a timestamp, or NULL), :to its end
+ * (exclusive), :chain the chain (chain variants only). */
 #include "talent-private.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define PROGRAMME_OVERLAPS \
-  "(?1 IS NULL OR p.ends_on IS NULL OR p.ends_on >= substr(?1, 1, 10)) AND " \
-  "(?2 IS NULL OR p.starts_on IS NULL OR p.starts_on < substr(?2, 1, 10))"
+  "(:from IS NULL OR p.ends_on IS NULL OR p.ends_on >= substr(:from, 1, 10)) AND " \
+  "(:to IS NULL OR p.starts_on IS NULL OR p.starts_on < substr(:to, 1, 10))"
 #define PROGRAMME_ENDS_IN_PERIOD \
-  "(?1 IS NULL OR p.ends_on >= substr(?1, 1, 10)) AND (?2 IS NULL OR p.ends_on < substr(?2, 1, 10))"
-#define SESSION_IN_PERIOD "(?1 IS NULL OR s.starts_at >= ?1) AND (?2 IS NULL OR s.starts_at < ?2)"
-#define CHAIN_PROGRAMMES "(SELECT pc.programme_id FROM talent_programme_chains pc WHERE pc.chain_id = ?3)"
+  "(:from IS NULL OR p.ends_on >= substr(:from, 1, 10)) AND (:to IS NULL OR p.ends_on < substr(:to, 1, 10))"
+#define SESSION_IN_PERIOD "(:from IS NULL OR s.starts_at >= :from) AND (:to IS NULL OR s.starts_at < :to)"
+#define CHAIN_PROGRAMMES "(SELECT pc.programme_id FROM talent_programme_chains pc WHERE pc.chain_id = :chain)"
 /* A person is on the chain when their enterprise is.  The chain variants
  * of the person-based figures start from the chain's enterprises: CROSS
  * JOIN fixes SQLite's join order, which otherwise walks every active pool
@@ -73,8 +73,8 @@ static const struct {
 };
 #define CONVERTED \
   "sum(CASE WHEN tr.stage IN ('full_member', 'confirmed') THEN EXISTS (SELECT 1 FROM talent_track_stages s " \
-  "WHERE s.track_id = tr.id AND s.stage = tr.stage AND (?1 IS NULL OR s.reached_on >= substr(?1, 1, 10)) " \
-  "AND (?2 IS NULL OR s.reached_on < substr(?2, 1, 10))) ELSE 0 END)"
+  "WHERE s.track_id = tr.id AND s.stage = tr.stage AND (:from IS NULL OR s.reached_on >= substr(:from, 1, 10)) " \
+  "AND (:to IS NULL OR s.reached_on < substr(:to, 1, 10))) ELSE 0 END)"
 
 /* The pool profile's education levels, in the order of the JSON (as
  * build_profile in talent.c); NULL counts as `unknown`. */
@@ -121,21 +121,7 @@ find_by_id (GArray *array, gint64 id)
 static LjStmt *
 prepare_scoped (LjRequest *req, const LjStatsQuery *q, const char *park_sql, const char *chain_sql, GError **error)
 {
-  LjStmt *st = lj_request_prepare (req, q->chain_id ? chain_sql : park_sql, error);
-  sqlite3_stmt *s;
-  int n;
-
-  if (st == NULL)
-    return NULL;
-  s = lj_stmt_get (st);
-  n = sqlite3_bind_parameter_count (s);
-  if (n >= 1)
-    sqlite3_bind_text (s, 1, q->from, -1, SQLITE_TRANSIENT);
-  if (n >= 2)
-    sqlite3_bind_text (s, 2, q->to, -1, SQLITE_TRANSIENT);
-  if (n >= 3)
-    sqlite3_bind_int64 (s, 3, q->chain_id);
-  return st;
+  return lj_stats_query_prepare (req, q, q->chain_id ? chain_sql : park_sql, error);
 }
 
 /* The programmes of the scope, by id. */
@@ -277,7 +263,7 @@ write_by_chain (LjRequest *req, const LjStatsQuery *q, JsonBuilder *b, GArray *p
   static const char park_sql[] =
     "SELECT pc.chain_id, pc.programme_id FROM talent_programme_chains pc ORDER BY pc.chain_id, pc.programme_id";
   static const char chain_sql[] =
-    "SELECT pc.chain_id, pc.programme_id FROM talent_programme_chains pc WHERE pc.chain_id = ?3 "
+    "SELECT pc.chain_id, pc.programme_id FROM talent_programme_chains pc WHERE pc.chain_id = :chain "
     "ORDER BY pc.programme_id";
   g_autoptr (LjStmt) st = prepare_scoped (req, q, park_sql, chain_sql, error);
   Totals t = { 0 };
@@ -361,7 +347,7 @@ count_tracks (LjRequest *req, const LjStatsQuery *q, TrackFigures *f, GError **e
   static const char chain_sql[] =
     "SELECT tr.kind, tr.stage, count(*), " CONVERTED " " FROM_CHAIN_ENTERPRISES
     "CROSS JOIN talent_people pe ON pe.enterprise_id = ec.enterprise_id "
-    "CROSS JOIN talent_tracks tr ON tr.person_id = pe.id WHERE ec.chain_id = ?3 GROUP BY tr.kind, tr.stage";
+    "CROSS JOIN talent_tracks tr ON tr.person_id = pe.id WHERE ec.chain_id = :chain GROUP BY tr.kind, tr.stage";
   g_autoptr (LjStmt) st = prepare_scoped (req, q, park_sql, chain_sql, error);
   int rc;
 
@@ -454,7 +440,7 @@ add_pool_entries (LjRequest *req, const LjStatsQuery *q, GArray *pools, GError *
   static const char chain_sql[] =
     "SELECT f.pool_id, f.education, f.is_member, f.tags, count(*) " FROM_CHAIN_ENTERPRISES
     "CROSS JOIN talent_pool_entry_facts f ON f.enterprise_id = ec.enterprise_id AND f.status = 'active' "
-    "WHERE ec.chain_id = ?3 GROUP BY f.pool_id, f.education, f.is_member, f.tags";
+    "WHERE ec.chain_id = :chain GROUP BY f.pool_id, f.education, f.is_member, f.tags";
   g_autoptr (LjStmt) st = prepare_scoped (req, q, park_sql, chain_sql, error);
   int rc;
 

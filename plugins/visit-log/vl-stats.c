@@ -26,17 +26,17 @@ typedef enum {
   VL_N_SCOPES,
 } VlScope;
 
-#define CHAIN_ENTERPRISES "(SELECT enterprise_id FROM enterprise_chains WHERE chain_id = ?1)"
+#define CHAIN_ENTERPRISES "(SELECT enterprise_id FROM enterprise_chains WHERE chain_id = :chain)"
 #define VISITED_IN_PERIOD \
-  "(?2 IS NULL OR v.visited_on >= substr (?2, 1, 10)) AND (?3 IS NULL OR v.visited_on < substr (?3, 1, 10))"
-#define REGISTERED_IN_PERIOD "(?2 IS NULL OR x.registered_at >= ?2) AND (?3 IS NULL OR x.registered_at < ?3)"
+  "(:from IS NULL OR v.visited_on >= substr (:from, 1, 10)) AND (:to IS NULL OR v.visited_on < substr (:to, 1, 10))"
+#define REGISTERED_IN_PERIOD "(:from IS NULL OR x.registered_at >= :from) AND (:to IS NULL OR x.registered_at < :to)"
 
 static const char rounds_sql[] =
   "SELECT id, name, round_no, status, target_count FROM visit_log_campaigns ORDER BY round_no, id";
 
 static const char *const chains_sql[VL_N_SCOPES] = {
   [VL_SCOPE_PARK] = "SELECT id FROM chains ORDER BY id",
-  [VL_SCOPE_CHAIN] = "SELECT id FROM chains WHERE id = ?1",
+  [VL_SCOPE_CHAIN] = "SELECT id FROM chains WHERE id = :chain",
 };
 
 /* The park's assignments per round, read in round order from the rounds'
@@ -87,7 +87,7 @@ static const char memberships_sql[] = "SELECT enterprise_id, chain_id FROM enter
   " x.closed_at IS NOT NULL, coalesce (x.closed_at <= x.close_due_at, 0) " \
   "FROM visit_log_requests x " \
   " LEFT JOIN visit_log_visits rv INDEXED BY visit_log_visits_round_idx ON rv.id = x.visit_id "
-#define CHAIN_REQUESTS "(x.chain_id = ?1 OR (x.chain_id IS NULL AND x.enterprise_id IN " CHAIN_ENTERPRISES "))"
+#define CHAIN_REQUESTS "(x.chain_id = :chain OR (x.chain_id IS NULL AND x.enterprise_id IN " CHAIN_ENTERPRISES "))"
 
 static const char *const requests_sql[VL_N_SCOPES] = {
   [VL_SCOPE_PARK] = REQUEST_COLUMNS "WHERE " REGISTERED_IN_PERIOD " ORDER BY x.id",
@@ -252,27 +252,6 @@ find_chain (VlStats *stats, sqlite3_stmt *s, int column)
   return sqlite3_column_type (s, column) == SQLITE_NULL ? NULL : g_hash_table_lookup (stats->chain_by_id, &id);
 }
 
-/* ?1 the chain, ?2 and ?3 the period: each statement uses some of them. */
-static LjStmt *
-prepare_bound (LjRequest *req, const char *sql, const LjStatsQuery *query, GError **error)
-{
-  LjStmt *st = lj_request_prepare (req, sql, error);
-  sqlite3_stmt *s;
-  int n;
-
-  if (st == NULL)
-    return NULL;
-  s = lj_stmt_get (st);
-  n = sqlite3_bind_parameter_count (s);
-  if (n >= 1)
-    sqlite3_bind_int64 (s, 1, query->chain_id);
-  if (n >= 2)
-    sqlite3_bind_text (s, 2, query->from, -1, SQLITE_STATIC);
-  if (n >= 3)
-    sqlite3_bind_text (s, 3, query->to, -1, SQLITE_STATIC);
-  return st;
-}
-
 static JsonObject *
 round_fields (sqlite3_stmt *s)
 {
@@ -316,7 +295,7 @@ load_rounds (LjRequest *req, VlStats *stats, GError **error)
 static gboolean
 load_chains (LjRequest *req, VlStats *stats, const LjStatsQuery *query, GError **error)
 {
-  g_autoptr (LjStmt) st = prepare_bound (req, chains_sql[stats->scope], query, error);
+  g_autoptr (LjStmt) st = lj_stats_query_prepare (req, query, chains_sql[stats->scope], error);
   int rc;
 
   if (st == NULL)
@@ -366,7 +345,7 @@ count_park_plans (LjRequest *req, VlStats *stats, GError **error)
 static gboolean
 count_chain_plans (LjRequest *req, VlStats *stats, const LjStatsQuery *query, GError **error)
 {
-  g_autoptr (LjStmt) st = prepare_bound (req, chain_plans_sql, query, error);
+  g_autoptr (LjStmt) st = lj_stats_query_prepare (req, query, chain_plans_sql, error);
   gboolean first = TRUE;
   gint64 enterprise_id = 0;
   int rc;
@@ -405,7 +384,7 @@ count_plans (LjRequest *req, VlStats *stats, const LjStatsQuery *query, GError *
 static gboolean
 count_visits (LjRequest *req, VlStats *stats, const LjStatsQuery *query, GError **error)
 {
-  g_autoptr (LjStmt) st = prepare_bound (req, visits_sql[stats->scope], query, error);
+  g_autoptr (LjStmt) st = lj_stats_query_prepare (req, query, visits_sql[stats->scope], error);
   VlEnterpriseVisits *enterprise = NULL;
   VlRound *round = NULL;
   gboolean enterprise_blank = FALSE, pair_blank = FALSE, pair_round_null = FALSE;
@@ -512,7 +491,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VlCursor, vl_cursor_clear)
 static gboolean
 cursor_open (VlCursor *cursor, LjRequest *req, const char *sql, const LjStatsQuery *query, GError **error)
 {
-  if ((cursor->st = prepare_bound (req, sql, query, error)) == NULL)
+  if ((cursor->st = lj_stats_query_prepare (req, query, sql, error)) == NULL)
     return FALSE;
   cursor->rc = lj_stmt_step (cursor->st, error);
   return cursor->rc != -1;
@@ -600,7 +579,7 @@ count_escalations (VlStats *stats, VlCursor *escalations, gint64 request_id, GEr
 static gboolean
 count_requests (LjRequest *req, VlStats *stats, const LjStatsQuery *query, GError **error)
 {
-  g_autoptr (LjStmt) st = prepare_bound (req, requests_sql[stats->scope], query, error);
+  g_autoptr (LjStmt) st = lj_stats_query_prepare (req, query, requests_sql[stats->scope], error);
   g_auto (VlCursor) assigned = { NULL, 0 };
   g_auto (VlCursor) escalations = { NULL, 0 };
   int rc;
