@@ -458,6 +458,13 @@ raw_receive (GSocketConnection *conn)
   return g_strdup (out->str);
 }
 
+char *
+lj_test_raw_post_json (const char *path, const char *body)
+{
+  return g_strdup_printf ("POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                          "Connection: close\r\nContent-Length: %zu\r\n\r\n%s", path, strlen (body), body);
+}
+
 guint
 lj_test_raw_status (const char *out)
 {

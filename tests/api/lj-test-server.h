@@ -73,6 +73,9 @@ char           *lj_test_raw_as_is (LjTestServer *server, const char *data, gsize
  * them before reading any answer; returns (transfer full) the answers in
  * the same order.  Ask for `Connection: close`. */
 GPtrArray      *lj_test_raw_many (LjTestServer *server, const char *const *requests, guint n);
+/* Returns: (transfer full): the bytes of a `POST @path` with the JSON
+ * @body and `Connection: close`, for lj_test_raw_many (). */
+char           *lj_test_raw_post_json (const char *path, const char *body);
 /* The status code of a raw answer; 0 when it is not HTTP/1.1. */
 guint           lj_test_raw_status (const char *out);
 

@@ -148,9 +148,7 @@ test_failed_group_commit_fails_every_write (void)
   for (guint i = 0; i < 8; i++)
     {
       g_autofree char *body = g_strdup_printf ("{\"name\":\"组提交故障链 %u\",\"code\":\"GF%u\"}", i, i);
-      g_ptr_array_add (requests, g_strdup_printf ("POST /api/v1/chains HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                                                  "Content-Type: application/json\r\nConnection: close\r\n"
-                                                  "Content-Length: %zu\r\n\r\n%s", strlen (body), body));
+      g_ptr_array_add (requests, lj_test_raw_post_json ("/api/v1/chains", body));
     }
   answers = lj_test_raw_many (server, (const char *const *) requests->pdata, requests->len);
   /* All heard the commit's own error: had they been committed one by one,

@@ -45,8 +45,7 @@ post_chain (guint i, gboolean bad)
   g_autofree char *body = bad ? g_strdup ("{\"code\":\"NONAME\"}")
                               : g_strdup_printf ("{\"name\":\"并发写入链 %u\",\"code\":\"GC%u\"}", i, i);
 
-  return g_strdup_printf ("POST /api/v1/chains HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                          "Connection: close\r\nContent-Length: %zu\r\n\r\n%s", strlen (body), body);
+  return lj_test_raw_post_json ("/api/v1/chains", body);
 }
 
 static void
