@@ -7,8 +7,6 @@
 #include "lj-test-server.h"
 #include "app/lj-app-private.h"
 
-#include <string.h>
-
 #define N_WRITES 24
 #define BAD_WRITE 7
 
