@@ -230,6 +230,11 @@ hand_to_soup (LjServer *self, GSocket *sock)
   g_autoptr (GError) error = NULL;
   LjConn *conn;
 
+  /* At the limit, first reclaim the connections whose clients left: the
+   * sweep runs every LJ_SERVER_SWEEP_MS, and a burst of short connections
+   * fills the table faster than that. */
+  if (g_hash_table_size (self->conns) >= self->app->config->max_connections)
+    sweep_connections (self);
   if (g_hash_table_size (self->conns) >= self->app->config->max_connections)
     {
       g_warning ("refusing a connection: %u connections open, max_connections is %u",

@@ -466,6 +466,30 @@ test_conn_abandoned_5000_fds_memory_flat (void)
   health_server (server, NULL, NULL);
 }
 
+/* Clients that close their kept-alive connections faster than the sweep
+ * runs (every 500 ms): the server, at max_connections, reclaims those
+ * before it refuses anyone.  libsoup 3.2.3 never lets go of such a
+ * connection by itself, so each one held a slot until the next sweep, and
+ * a burst of short connections was refused ("Connection reset by peer"). */
+static void
+test_conn_burst_of_closed_connections_at_limit (void)
+{
+  g_autoptr (LjTestServer) server = lj_test_server_start_with_plugins (LJ_TEST_SERVER_EMPTY, NULL,
+                                                                       "[server]\nmax_connections = 8\n");
+  const char *get = "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autoptr (GString) out = g_string_new (NULL);
+      int fd = raw_connect (server);
+
+      g_assert_true (send_all (fd, get, strlen (get)));
+      g_assert_true (read_one_response (fd, out));
+      g_assert_cmpuint (raw_status (out->str), ==, 200);
+      close (fd);
+    }
+}
+
 static void
 test_conn_silent_200_closed_after_idle (void)
 {
@@ -562,6 +586,7 @@ main (int argc, char **argv)
   g_test_add_func ("/edge/range/2000-ranges-ignored-200-full-body", test_range_ignored_200_full_body);
   g_test_add_func ("/edge/conn/close-echoed-and-closed", test_connection_close_echoed_and_closed);
   g_test_add_func ("/edge/conn/abandoned-5000-fds-and-memory-flat", test_conn_abandoned_5000_fds_memory_flat);
+  g_test_add_func ("/edge/conn/burst-of-closed-connections-at-limit", test_conn_burst_of_closed_connections_at_limit);
   g_test_add_func ("/edge/conn/silent-200-closed-after-idle", test_conn_silent_200_closed_after_idle);
   g_test_add_func ("/edge/conn/slowloris-closed-after-idle", test_conn_slowloris_closed_after_idle);
   g_test_add_func ("/edge/routing/404-problem", test_routing_404_problem);
