@@ -178,7 +178,8 @@ lj_store_migrate (LjStore *store, const char *component, const LjMigrationStep *
   if (!lj_store_exec (store, LJ_SCHEMA_TABLE_SQL, error) ||
       !check_applied (store, component, sorted, n_steps, &applied, error) ||
       !apply_pending (store, component, sorted, n_steps, applied, error) ||
-      (n_steps > 0 && sorted[n_steps - 1].version > applied && !foreign_keys_hold (store, component, error)))
+      (n_steps > 0 && sorted[n_steps - 1].version > applied && !foreign_keys_hold (store, component, error)) ||
+      (lj_store_get_guard (store) != NULL && !lj_store_guard_check_triggers (lj_store_get_guard (store), error)))
     {
       lj_store_rollback (store);
       return FALSE;

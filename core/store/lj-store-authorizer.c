@@ -2,8 +2,10 @@
 /* The schema guard: an sqlite3_set_authorizer callback that keeps a
  * plugin's migration steps inside the plugin's own table prefix.  Plugin
  * tables may reference and read core tables; they may not create, alter,
- * drop or write anything else (a trigger on a core table would be a way to
- * write it later, so triggers and indexes count by the table they are on).
+ * drop or write anything else.  Indexes count by the table they are on.
+ * A trigger may watch any table (a plugin keeping counters that follow
+ * chain membership puts one on enterprise_chains), but its body may write
+ * only the plugin's tables.
  *
  * SQLite asks the authorizer while it prepares a statement, not while it
  * runs it, so the answer must not depend on data; and because
@@ -12,10 +14,15 @@
  * on: the few things the migration runner itself needs (its transaction,
  * the lj_schema table, `PRAGMA foreign_key_check`) are allowed.
  *
- * Known limits: ALTER TABLE … RENAME TO is refused outright (SQLite does not
- * tell the authorizer the new name); a trigger's body is only checked when
- * a statement fires it, after the guard is gone, which is why triggers are
- * only allowed on the plugin's own tables. */
+ * A trigger's body is authorized when a statement that fires it is
+ * prepared, not when the trigger is created, so before the migration
+ * commits lj_store_guard_check_triggers () prepares an INSERT, an UPDATE of
+ * every column and a DELETE on each table that carries one of the plugin's
+ * triggers: SQLite compiles the bodies, and the guard sees each write with
+ * the trigger's name.  Those statements are never run.
+ *
+ * Known limit: ALTER TABLE … RENAME TO is refused outright (SQLite does not
+ * tell the authorizer the new name). */
 #include "lj-store.h"
 
 #include <string.h>
@@ -24,6 +31,7 @@ struct _LjStoreGuard {
   LjStore *store;
   char    *prefix;
   char    *denial;
+  gboolean firing;      /* trigger bodies are being compiled */
 };
 
 /* The migration runner's own table. */
@@ -106,11 +114,37 @@ authorize_write (LjStoreGuard *guard, const char *what, const char *table)
   return deny (guard, what, table, NULL);
 }
 
+/* While trigger bodies are compiled, only the plugin's own triggers are
+ * judged, and held to its prefix.  The firing statement itself, the
+ * foreign-key actions it sets off (SQLite names no trigger for them either)
+ * and the core's or other plugins' triggers do what they always do. */
+static gboolean
+authorize_firing (LjStoreGuard *guard, int action, const char *a1, const char *trigger, int *verdict)
+{
+  gboolean writes = action == SQLITE_INSERT || action == SQLITE_UPDATE || action == SQLITE_DELETE;
+
+  if (trigger == NULL || !is_own (guard, trigger))
+    *verdict = SQLITE_OK;
+  else if (writes && !is_own (guard, a1) && !is_internal (a1))
+    {
+      if (guard->denial == NULL)
+        guard->denial = g_strdup_printf ("trigger %s writes table %s: a plugin's triggers may only write tables "
+                                         "starting with %s", trigger, a1, guard->prefix);
+      *verdict = SQLITE_DENY;
+    }
+  else
+    return FALSE;
+  return TRUE;
+}
+
 static int
 authorize (void *data, int action, const char *a1, const char *a2, const char *db, const char *trigger)
 {
   LjStoreGuard *guard = data;
+  int verdict;
 
+  if (guard->firing && authorize_firing (guard, action, a1, trigger, &verdict))
+    return verdict;
   switch (action)
     {
     case SQLITE_FUNCTION:
@@ -160,10 +194,11 @@ authorize (void *data, int action, const char *a1, const char *a2, const char *d
       return allow_own_on (guard, "DROP INDEX", a1, a2);
     case SQLITE_CREATE_TRIGGER:
     case SQLITE_CREATE_TEMP_TRIGGER:
-      return allow_own_on (guard, "CREATE TRIGGER", a1, a2);
     case SQLITE_DROP_TRIGGER:
     case SQLITE_DROP_TEMP_TRIGGER:
-      return allow_own_on (guard, "DROP TRIGGER", a1, a2);
+      /* On any table: what the body writes is checked before commit. */
+      return allow_own (guard, action == SQLITE_DROP_TRIGGER || action == SQLITE_DROP_TEMP_TRIGGER
+                        ? "DROP TRIGGER" : "CREATE TRIGGER", a1);
 
     case SQLITE_INSERT:
       return authorize_write (guard, "INSERT INTO", a1);
@@ -194,7 +229,108 @@ lj_store_guard_new (LjStore *store, const char *prefix)
   guard->store = store;
   guard->prefix = g_strdup (prefix);
   sqlite3_set_authorizer (lj_store_get_db (store), authorize, guard);
+  lj_store_set_guard (store, guard);
   return guard;
+}
+
+/* @name as an SQL identifier, double quotes doubled. */
+static char *
+quote_identifier (const char *name)
+{
+  g_autoptr (GString) q = g_string_new ("\"");
+
+  for (const char *c = name; *c; c++)
+    {
+      if (*c == '"')
+        g_string_append_c (q, '"');
+      g_string_append_c (q, *c);
+    }
+  g_string_append_c (q, '"');
+  return g_string_free (g_steal_pointer (&q), FALSE);
+}
+
+/* The tables that carry one of the plugin's triggers. */
+static GPtrArray *
+tables_with_own_triggers (LjStoreGuard *guard, GError **error)
+{
+  g_autoptr (GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (LjStmt) st = lj_store_prepare (guard->store,
+    "SELECT DISTINCT tbl_name FROM sqlite_schema WHERE type = 'trigger'"
+    " AND lower (substr (name, 1, length (?1))) = lower (?1) ORDER BY 1", error);
+  int rc;
+
+  if (st == NULL)
+    return NULL;
+  sqlite3_bind_text (st->stmt, 1, guard->prefix, -1, SQLITE_TRANSIENT);
+  while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
+    g_ptr_array_add (tables, g_strdup ((const char *) sqlite3_column_text (st->stmt, 0)));
+  return rc == SQLITE_DONE ? g_steal_pointer (&tables) : NULL;
+}
+
+/* "UPDATE t SET a = a, b = b … WHERE 0": fires every UPDATE OF trigger.
+ * table_info leaves out generated columns, which cannot be set. */
+static char *
+update_every_column_sql (LjStoreGuard *guard, const char *table, GError **error)
+{
+  g_autoptr (LjStmt) st = lj_store_prepare (guard->store, "SELECT name FROM pragma_table_info (?1)", error);
+  g_autofree char *quoted = quote_identifier (table);
+  g_autoptr (GString) sql = NULL;
+  int rc;
+
+  if (st == NULL)
+    return NULL;
+  sqlite3_bind_text (st->stmt, 1, table, -1, SQLITE_TRANSIENT);
+  sql = g_string_new ("UPDATE ");
+  g_string_append_printf (sql, "%s SET ", quoted);
+  while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
+    {
+      g_autofree char *col = quote_identifier ((const char *) sqlite3_column_text (st->stmt, 0));
+      g_string_append_printf (sql, "%s%s = %s", g_str_has_suffix (sql->str, " SET ") ? "" : ", ", col, col);
+    }
+  if (rc != SQLITE_DONE)
+    return NULL;
+  g_string_append (sql, " WHERE 0");
+  return g_string_free (g_steal_pointer (&sql), FALSE);
+}
+
+/* Prepares @sql and throws it away: only the guard's verdict matters.
+ * Other failures (an INSERT into a view with no INSTEAD OF trigger) mean
+ * there is no body to compile. */
+static gboolean
+compile_only (LjStoreGuard *guard, const char *sql, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  guard->firing = TRUE;
+  sqlite3_prepare_v2 (lj_store_get_db (guard->store), sql, -1, &stmt, NULL);
+  sqlite3_finalize (stmt);
+  guard->firing = FALSE;
+  if (guard->denial == NULL)
+    return TRUE;
+  g_set_error (error, LJ_STORE_ERROR, LJ_STORE_ERROR_FAILED, "%s", guard->denial);
+  return FALSE;
+}
+
+gboolean
+lj_store_guard_check_triggers (LjStoreGuard *guard, GError **error)
+{
+  g_autoptr (GPtrArray) tables = tables_with_own_triggers (guard, error);
+
+  if (tables == NULL)
+    return FALSE;
+  for (guint i = 0; i < tables->len; i++)
+    {
+      const char *table = tables->pdata[i];
+      g_autofree char *quoted = quote_identifier (table);
+      g_autofree char *insert = g_strdup_printf ("INSERT INTO %s DEFAULT VALUES", quoted);
+      g_autofree char *delete = g_strdup_printf ("DELETE FROM %s WHERE 0", quoted);
+      g_autofree char *update = update_every_column_sql (guard, table, error);
+
+      if (update == NULL || !compile_only (guard, insert, error) || !compile_only (guard, update, error) ||
+          !compile_only (guard, delete, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 const char *
@@ -209,6 +345,7 @@ lj_store_guard_free (LjStoreGuard *guard)
   if (guard == NULL)
     return;
   sqlite3_set_authorizer (lj_store_get_db (guard->store), NULL, NULL);
+  lj_store_set_guard (guard->store, NULL);
   g_free (guard->prefix);
   g_free (guard->denial);
   g_free (guard);

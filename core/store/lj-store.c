@@ -19,6 +19,7 @@ struct _LjStore {
   gboolean    in_txn;
   char       *failure;   /* set by the first I/O error: writes stop until restart */
   LjStoreMemo *memo;     /* remembered list totals (lj-store-memo.c) */
+  LjStoreGuard *guard;   /* the schema guard while a plugin migrates, or NULL */
 };
 
 G_DEFINE_QUARK (lj-store-error-quark, lj_store_error)
@@ -238,6 +239,20 @@ const char *
 lj_store_get_path (LjStore *store)
 {
   return store->path;
+}
+
+/* The guard lj_store_migrate () asks to check trigger bodies before it
+ * commits (lj-store-authorizer.c sets and clears it). */
+void
+lj_store_set_guard (LjStore *store, LjStoreGuard *guard)
+{
+  store->guard = guard;
+}
+
+LjStoreGuard *
+lj_store_get_guard (LjStore *store)
+{
+  return store->guard;
 }
 
 static void

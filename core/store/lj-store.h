@@ -98,8 +98,9 @@ G_END_DECLS
  *
  * While a plugin's migration steps run, an sqlite3 authorizer lets them
  * create, alter and drop only tables, indexes, triggers and views whose
- * names start with the plugin's prefix (an index or trigger must also be on
- * such a table), write only those tables, and read anything.  Pragmas other
+ * names start with the plugin's prefix (an index must also be on such a
+ * table; a trigger may be on any table, and its body may write only the
+ * plugin's tables), write only those tables, and read anything.  Pragmas other
  * than a few read-only ones, ATTACH, DETACH and savepoints are refused.
  * The authorizer runs when a statement is prepared: installing it expires
  * every cached statement, so they are checked again when next used. */
@@ -109,6 +110,13 @@ typedef struct _LjStoreGuard LjStoreGuard;
 
 /* Installs the guard on @store's connection; @prefix such as `visit_log_`. */
 LjStoreGuard *lj_store_guard_new (LjStore *store, const char *prefix);
+/* Prepares (never runs) a write on every table that carries one of the
+ * plugin's triggers, so SQLite compiles the trigger bodies while the guard
+ * watches: a body that writes outside the prefix is refused.  Called by
+ * lj_store_migrate () before it commits. */
+gboolean      lj_store_guard_check_triggers (LjStoreGuard *guard, GError **error);
+void          lj_store_set_guard (LjStore *store, LjStoreGuard *guard);
+LjStoreGuard *lj_store_get_guard (LjStore *store);
 /* The first statement the guard refused, as a sentence, or NULL. */
 const char   *lj_store_guard_get_denial (LjStoreGuard *guard);
 /* Removes the guard. */

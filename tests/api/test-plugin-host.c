@@ -590,6 +590,8 @@ test_guard (void)
   assert_guarded (h, "CREATE TABLE EXT_UPPER (id INTEGER PRIMARY KEY)", TRUE);
   assert_guarded (h, "CREATE INDEX ext_i ON ext_t (m)", TRUE);
   assert_guarded (h, "CREATE TRIGGER ext_tr AFTER INSERT ON ext_t BEGIN SELECT 1; END", TRUE);
+  /* Created on a core table; what its body writes is checked before commit. */
+  assert_guarded (h, "CREATE TRIGGER ext_tr2 AFTER INSERT ON members BEGIN SELECT 1; END", TRUE);
   assert_guarded (h, "CREATE VIEW ext_v AS SELECT count(*) FROM members", TRUE);
   assert_guarded (h, "ALTER TABLE ext_t ADD COLUMN note TEXT", TRUE);
   assert_guarded (h, "INSERT INTO ext_t (m) SELECT id FROM members", TRUE);
@@ -600,7 +602,7 @@ test_guard (void)
   assert_guarded (h, "CREATE TABLE ex_t (id INTEGER PRIMARY KEY)", FALSE);
   assert_guarded (h, "CREATE INDEX ext_j ON members (name)", FALSE);
   assert_guarded (h, "CREATE INDEX members_j ON ext_t (m)", FALSE);
-  assert_guarded (h, "CREATE TRIGGER ext_tr2 AFTER INSERT ON members BEGIN SELECT 1; END", FALSE);
+  assert_guarded (h, "CREATE TRIGGER members_tr AFTER INSERT ON ext_t BEGIN SELECT 1; END", FALSE);
   assert_guarded (h, "CREATE VIEW v AS SELECT 1", FALSE);
   assert_guarded (h, "ALTER TABLE members ADD COLUMN x TEXT", FALSE);
   assert_guarded (h, "DROP TABLE members", FALSE);
@@ -612,6 +614,98 @@ test_guard (void)
   assert_guarded (h, "SAVEPOINT s", FALSE);
   assert_guarded (h, "ATTACH ':memory:' AS other", FALSE);
   assert_guarded (h, "ALTER TABLE ext_t RENAME TO members2", FALSE);
+}
+
+static guint
+count_ext_objects (Host *h)
+{
+  g_autoptr (LjStmt) st = lj_store_prepare (h->store,
+    "SELECT count(*) FROM sqlite_schema WHERE substr (name, 1, 4) = 'ext_'", NULL);
+
+  g_assert_cmpint (lj_stmt_step (st, NULL), ==, SQLITE_ROW);
+  return sqlite3_column_int (st->stmt, 0);
+}
+
+/* Starts the next case from a database without the last one's objects:
+ * triggers on core tables outlive the plugin's tables. */
+static void
+drop_ext_objects (Host *h)
+{
+  g_autoptr (GPtrArray) drops = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (LjStmt) st = lj_store_prepare (h->store,
+    "SELECT 'DROP ' || type || ' ' || name FROM sqlite_schema WHERE substr (name, 1, 4) = 'ext_'"
+    " AND type IN ('trigger', 'table') ORDER BY type = 'table'", NULL);
+
+  while (lj_stmt_step (st, NULL) == SQLITE_ROW)
+    g_ptr_array_add (drops, g_strdup ((const char *) sqlite3_column_text (st->stmt, 0)));
+  g_clear_pointer (&st, lj_stmt_release);
+  for (guint i = 0; i < drops->len; i++)
+    g_assert_true (lj_store_exec (h->store, drops->pdata[i], NULL));
+  g_assert_true (lj_store_exec (h->store, "DELETE FROM lj_schema WHERE component = 'ext'", NULL));
+  g_assert_cmpuint (count_ext_objects (h), ==, 0);
+}
+
+/* A migration of component "ext" (prefix ext_) run under the guard, as
+ * the plugin host runs one: refused steps leave nothing behind. */
+static void
+assert_trigger_migration (Host *h, const char *sql, const char *denial)
+{
+  g_autoptr (LjStoreGuard) guard = lj_store_guard_new (h->store, "ext_");
+  g_autoptr (GError) error = NULL;
+  LjMigrationStep step = { 1, "triggers", sql };
+  gboolean ok = lj_store_migrate (h->store, "ext", &step, 1, &error);
+
+  if (denial == NULL)
+    {
+      g_assert_no_error (error);
+      g_assert_true (ok);
+    }
+  else
+    {
+      g_assert_false (ok);
+      g_assert_nonnull (error);
+      if (strstr (error->message, denial) == NULL)
+        g_error ("%s: expected a refusal naming \"%s\", got \"%s\"", sql, denial, error->message);
+      /* Nothing of a refused migration is left. */
+      g_assert_cmpuint (count_ext_objects (h), ==, 0);
+    }
+  g_clear_pointer (&guard, lj_store_guard_free);
+  drop_ext_objects (h);
+}
+
+static void
+test_guard_trigger_bodies (void)
+{
+  g_autoptr (Host) h = host_new (NULL);
+
+#define LOG_TABLE "CREATE TABLE ext_log (n INTEGER);"
+  /* Triggers on core tables that keep the plugin's own counters. */
+  assert_trigger_migration (h, LOG_TABLE
+    "CREATE TRIGGER ext_ec_ai AFTER INSERT ON enterprise_chains BEGIN INSERT INTO ext_log VALUES (new.chain_id); END;"
+    "CREATE TRIGGER ext_ec_ad AFTER DELETE ON enterprise_chains BEGIN DELETE FROM ext_log WHERE n = old.chain_id; END;"
+    "CREATE TRIGGER ext_m_au AFTER UPDATE OF status ON members BEGIN UPDATE ext_log SET n = n + 1; END;", NULL);
+  /* A body that writes a core table, for each kind of event, and through
+   * an UPDATE OF column the firing UPDATE must name. */
+  assert_trigger_migration (h, LOG_TABLE
+    "CREATE TRIGGER ext_ec_ai AFTER INSERT ON enterprise_chains BEGIN DELETE FROM chains; END;",
+    "trigger ext_ec_ai writes table chains");
+  assert_trigger_migration (h, LOG_TABLE
+    "CREATE TRIGGER ext_e_ad AFTER DELETE ON enterprises BEGIN INSERT INTO ext_log VALUES (1); END;"
+    "CREATE TRIGGER ext_e_ad2 AFTER DELETE ON enterprises BEGIN UPDATE organizations SET name = 'x'; END;",
+    "trigger ext_e_ad2 writes table organizations");
+  assert_trigger_migration (h, LOG_TABLE
+    "CREATE TRIGGER ext_m_au AFTER UPDATE OF status ON members BEGIN INSERT INTO audit (action) VALUES ('x'); END;",
+    "writes table audit");
+  /* On the plugin's own table too: a body is a body. */
+  assert_trigger_migration (h, LOG_TABLE
+    "CREATE TRIGGER ext_log_ai AFTER INSERT ON ext_log BEGIN UPDATE members SET name = 'x'; END;",
+    "trigger ext_log_ai writes table members");
+  /* Reached only through a foreign-key cascade: deleting an enterprise
+   * deletes its enterprise_chains rows, whose trigger writes a core table. */
+  assert_trigger_migration (h, LOG_TABLE
+    "CREATE TRIGGER ext_ec_ad AFTER DELETE ON enterprise_chains BEGIN UPDATE enterprises SET name = 'x'; END;",
+    "trigger ext_ec_ad writes table enterprises");
+#undef LOG_TABLE
 }
 
 static void
@@ -1072,6 +1166,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plugins/migrate/outside-prefix-refused", test_migration_outside_prefix);
   g_test_add_func ("/plugins/migrate/transaction-control-refused", test_migration_transaction_control_refused);
   g_test_add_func ("/plugins/migrate/guard", test_guard);
+  g_test_add_func ("/plugins/migrate/guard/trigger-bodies", test_guard_trigger_bodies);
   g_test_add_func ("/plugins/start/failure-withdraws-route", test_start_fails);
   g_test_add_func ("/plugins/requires/missing", test_requires_missing);
   g_test_add_func ("/plugins/requires/cycle", test_requires_cycle);
