@@ -56,12 +56,24 @@ struct _LjField {
   guint        max_items;
 };
 
+/* A filter's link table, which a filtered page can be read from in index
+ * order (x-lj-drive): rows of @table with @key = the filter's value, one
+ * per owner (@owner is the resource's id), carrying copies of sort fields
+ * (field name -> column) kept by the schema's triggers. */
 typedef struct {
-  char        *name;
-  LjFieldType  type;
-  char        *sql;
-  char        *description;
-  guint        n_params;
+  char        *table;
+  char        *key;
+  char        *owner;
+  GHashTable  *sorts;   /* field name -> column of @table */
+} LjFilterDrive;
+
+typedef struct {
+  char          *name;
+  LjFieldType    type;
+  char          *sql;
+  char          *description;
+  guint          n_params;
+  LjFilterDrive *drive;   /* or NULL */
 } LjFilter;
 
 typedef struct {

@@ -33,10 +33,23 @@ field_free (gpointer data)
 }
 
 static void
+filter_drive_free (LjFilterDrive *d)
+{
+  if (d == NULL)
+    return;
+  g_free (d->table);
+  g_free (d->key);
+  g_free (d->owner);
+  g_clear_pointer (&d->sorts, g_hash_table_unref);
+  g_free (d);
+}
+
+static void
 filter_free (gpointer data)
 {
   LjFilter *f = data;
 
+  filter_drive_free (f->drive);
   g_free (f->name);
   g_free (f->sql);
   g_free (f->description);
@@ -241,6 +254,37 @@ parse_field (const char *rname, const char *name, JsonObject *prop, gboolean req
   return f;
 }
 
+/* "x-lj-drive": { "table", "key", "owner", "sorts": { field: column } };
+ * identifiers only, as they are spliced into SQL. */
+static gboolean
+parse_filter_drive (LjResource *r, LjFilter *f, JsonObject *def, GError **error)
+{
+  JsonObject *o = json_object_has_member (def, "x-lj-drive") ? json_object_get_object_member (def, "x-lj-drive") : NULL;
+  JsonObject *sorts = o && json_object_has_member (o, "sorts") ? json_object_get_object_member (o, "sorts") : NULL;
+  g_autoptr (GList) names = sorts ? json_object_get_members (sorts) : NULL;
+  LjFilterDrive *d;
+
+  if (!json_object_has_member (def, "x-lj-drive"))
+    return TRUE;
+  if (o == NULL || f->n_params != 1 || !is_identifier (member_string (o, "table")) ||
+      !is_identifier (member_string (o, "key")) || !is_identifier (member_string (o, "owner")))
+    return declaration_error (error, r->name, f->name, "x-lj-drive needs table, key and owner identifiers, "
+                              "on a filter of one parameter");
+  d = f->drive = g_new0 (LjFilterDrive, 1);
+  d->table = g_strdup (member_string (o, "table"));
+  d->key = g_strdup (member_string (o, "key"));
+  d->owner = g_strdup (member_string (o, "owner"));
+  d->sorts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (GList *l = names; l; l = l->next)
+    {
+      const char *column = member_string (sorts, l->data);
+      if (!is_identifier (l->data) || !is_identifier (column))
+        return declaration_error (error, r->name, f->name, "x-lj-drive sorts map fields to columns");
+      g_hash_table_insert (d->sorts, g_strdup (l->data), g_strdup (column));
+    }
+  return TRUE;
+}
+
 static gboolean
 parse_filters (LjResource *r, JsonObject *root, GError **error)
 {
@@ -262,6 +306,8 @@ parse_filters (LjResource *r, JsonObject *root, GError **error)
         return declaration_error (error, r->name, f->name, "a filter needs a type and sql");
       for (const char *p = sql; *p; p++)
         f->n_params += *p == '?';
+      if (!parse_filter_drive (r, f, def, error))
+        return FALSE;
     }
   return TRUE;
 }
@@ -517,6 +563,32 @@ bind_field (LjResource *r, LjField *f, LjApp *app, GError **error)
   return TRUE;
 }
 
+/* A drive's table, key, owner and sort columns exist, and its sorts name
+ * fields the list may sort by. */
+static gboolean
+probe_drive (LjResource *r, LjFilter *f, LjStore *store, GError **error)
+{
+  g_autoptr (GString) sql = NULL;
+  GHashTableIter iter;
+  const char *field, *column;
+  g_autoptr (LjStmt) st = NULL;
+
+  if (f->drive == NULL)
+    return TRUE;
+  sql = g_string_new ("SELECT d.");
+  g_string_append (sql, f->drive->owner);
+  g_hash_table_iter_init (&iter, f->drive->sorts);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &field, (gpointer *) &column))
+    {
+      if (r->sortable == NULL || !g_strv_contains ((const char *const *) r->sortable, field))
+        return declaration_error (error, r->name, f->name, "x-lj-drive sorts a field x-lj-sort does not list");
+      g_string_append_printf (sql, ", d.%s", column);
+    }
+  g_string_append_printf (sql, " FROM %s d WHERE d.%s = ?", f->drive->table, f->drive->key);
+  st = lj_store_prepare (store, sql->str, error);
+  return st != NULL;
+}
+
 /* Preparing the statements the resource will run proves, at start-up, that
  * the declaration and the schema agree: a misspelt column fails here. */
 static gboolean
@@ -535,6 +607,9 @@ probe_sql (LjResource *r, LjStore *store, GError **error)
       if (st2 == NULL)
         return FALSE;
     }
+  for (guint i = 0; i < r->filters->len; i++)
+    if (!probe_drive (r, r->filters->pdata[i], store, error))
+      return FALSE;
   return TRUE;
 }
 

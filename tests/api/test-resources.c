@@ -479,6 +479,123 @@ test_pagination_stable (void)
   assert_problem (other, 422);
 }
 
+/* The ids of every page of @base (which has no cursor), in order. */
+static GArray *
+walk_pages (LjTestServer *s, const char *base)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *cursor = NULL;
+  guint pages = 0;
+
+  do
+    {
+      g_autofree char *ec = cursor ? escape_cursor (cursor) : NULL;
+      g_autofree char *p = ec ? g_strdup_printf ("%s&cursor=%s", base, ec) : g_strdup (base);
+      g_autoptr (LjTestResponse) r = req_ok (s, "GET", p, NULL, 200);
+      JsonArray *items = items_of (r);
+      JsonObject *o = lj_test_object (r);
+
+      for (guint i = 0; i < json_array_get_length (items); i++)
+        {
+          gint64 id = json_object_get_int_member (json_array_get_object_element (items, i), "id");
+          g_array_append_val (ids, id);
+        }
+      g_clear_pointer (&cursor, g_free);
+      if (!json_object_get_null_member (o, "next_cursor"))
+        cursor = g_strdup (json_object_get_string_member (o, "next_cursor"));
+      g_assert_cmpuint (++pages, <=, 200);
+    }
+  while (cursor);
+  return ids;
+}
+
+/* The ids of @order (a whole list) that are also in @members, in @order's order. */
+static GArray *
+ids_in_order (GArray *order, GArray *members)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; i < order->len; i++)
+    for (guint j = 0; j < members->len; j++)
+      if (g_array_index (order, gint64, i) == g_array_index (members, gint64, j))
+        {
+          g_array_append_val (ids, g_array_index (order, gint64, i));
+          break;
+        }
+  return ids;
+}
+
+static void
+assert_same_ids (GArray *got, GArray *want, const char *what)
+{
+  for (guint i = 0; i < MIN (got->len, want->len); i++)
+    if (g_array_index (got, gint64, i) != g_array_index (want, gint64, i))
+      g_error ("%s: position %u is %" G_GINT64_FORMAT ", expected %" G_GINT64_FORMAT, what, i,
+               g_array_index (got, gint64, i), g_array_index (want, gint64, i));
+  g_assert_cmpuint (got->len, ==, want->len);
+}
+
+/* One chain's list, in each order its link table keeps (x-lj-drive:
+ * enterprise_chains' sort_name copy), page by page, against the same rows
+ * filtered and sorted the plain way; then after a rename, a chain left and
+ * a chain joined, which the copy must follow. */
+static void
+check_chain_orders (LjTestServer *s, const char *filters)
+{
+  static const char *const sorts[] = { "name", "-name", "id", "-id" };
+  g_autofree char *set_path = g_strdup_printf ("/api/v1/enterprises?chain_id=1%s&sort=employees&limit=500", filters);
+  g_autoptr (GArray) set = walk_pages (s, set_path);
+
+  g_assert_cmpuint (set->len, >, 3);
+  for (guint i = 0; i < G_N_ELEMENTS (sorts); i++)
+    {
+      g_autofree char *all_path = g_strdup_printf ("/api/v1/enterprises?sort=%s&limit=500", sorts[i]);
+      g_autofree char *chain_path = g_strdup_printf ("/api/v1/enterprises?chain_id=1%s&sort=%s&limit=3", filters,
+                                                     sorts[i]);
+      g_autoptr (GArray) all = walk_pages (s, all_path);
+      g_autoptr (GArray) want = ids_in_order (all, set);
+      g_autoptr (GArray) got = walk_pages (s, chain_path);
+
+      assert_same_ids (got, want, chain_path);
+      g_assert_cmpint (total_of (s, chain_path), ==, set->len);
+    }
+}
+
+static void
+test_chain_sorted_pages (void)
+{
+  g_autoptr (LjTestServer) s = lj_test_server_start (LJ_TEST_SERVER_DEMO, 0);
+  g_autoptr (GArray) before = NULL, after = NULL;
+  gint64 moved, other;
+
+  check_chain_orders (s, "");
+  check_chain_orders (s, "&ownership=non_public");
+  before = walk_pages (s, "/api/v1/enterprises?chain_id=1&sort=name&limit=50");
+  moved = g_array_index (before, gint64, before->len - 1);
+  other = g_array_index (before, gint64, 0);
+  {
+    /* Renamed to sort first; the first one leaves the chain. */
+    g_autofree char *path = g_strdup_printf ("/api/v1/enterprises/%" G_GINT64_FORMAT, moved);
+    g_autofree char *other_path = g_strdup_printf ("/api/v1/enterprises/%" G_GINT64_FORMAT, other);
+    g_autoptr (LjTestResponse) r1 = req_ok (s, "PATCH", path, "{\"name\":\"!! 排序第一\"}", 200);
+    g_autoptr (LjTestResponse) r2 = req_ok (s, "PATCH", other_path,
+                                            "{\"chains\":[{\"chain_id\":2,\"role\":\"core\"}]}", 200);
+  }
+  after = walk_pages (s, "/api/v1/enterprises?chain_id=1&sort=name&limit=50");
+  g_assert_cmpuint (after->len, ==, before->len - 1);
+  g_assert_cmpint (g_array_index (after, gint64, 0), ==, moved);
+  for (guint i = 0; i < after->len; i++)
+    g_assert_cmpint (g_array_index (after, gint64, i), !=, other);
+  check_chain_orders (s, "");
+  {
+    /* And back onto chain 1, where it sorts by its name again. */
+    g_autofree char *other_path = g_strdup_printf ("/api/v1/enterprises/%" G_GINT64_FORMAT, other);
+    g_autoptr (LjTestResponse) r = req_ok (s, "PATCH", other_path,
+                                           "{\"chains\":[{\"chain_id\":1,\"role\":\"lead\"}]}", 200);
+  }
+  check_chain_orders (s, "");
+}
+
 static void
 test_search_and_unicode (void)
 {
@@ -782,6 +899,7 @@ main (int argc, char **argv)
   g_test_add_func ("/api/enterprises/list/limits-sort-filters", test_list_params);
   g_test_add_func ("/api/enterprises/list/cursor-walks-every-row-once", test_pagination);
   g_test_add_func ("/api/enterprises/list/cursor-stable-on-insert", test_pagination_stable);
+  g_test_add_func ("/api/enterprises/list/chain-filter-in-index-order", test_chain_sorted_pages);
   g_test_add_func ("/api/resources/q/chinese-search-and-round-trip", test_search_and_unicode);
   g_test_add_func ("/api/stats/overview/demo-figures", test_stats_demo);
   g_test_add_func ("/api/stats/overview/hand-built-fixture", test_stats_fixture);

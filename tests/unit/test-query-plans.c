@@ -232,6 +232,47 @@ full_scans (Fixture *f, const char *sql, gboolean covering_ok)
   return found->len ? g_string_free (g_steal_pointer (&found), FALSE) : NULL;
 }
 
+/* A chain's enterprises by name: read from enterprise_chains' (chain_id,
+ * sort_name, enterprise_id) index in order, never gathered and sorted. */
+#define CHAIN_PAGE "/api/v1/enterprises?chain_id=1&ownership=non_public&sort=name&limit=5"
+
+/* The plan of @sql, one detail per line. */
+static char *
+plan_of (Fixture *f, const char *sql)
+{
+  g_autofree char *eqp = g_strdup_printf ("EXPLAIN QUERY PLAN %s", sql);
+  g_autoptr (GString) plan = g_string_new (NULL);
+  sqlite3_stmt *st = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (lj_store_get_db (f->store), eqp, -1, &st, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (st) == SQLITE_ROW)
+    g_string_append_printf (plan, "%s\n", (const char *) sqlite3_column_text (st, 3));
+  sqlite3_finalize (st);
+  return g_string_free (g_steal_pointer (&plan), FALSE);
+}
+
+static void
+assert_pages_in_index_order (Fixture *f, const char *origin)
+{
+  GHashTableIter iter;
+  const char *sql, *from;
+  guint pages = 0;
+
+  g_hash_table_iter_init (&iter, f->statements);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &sql, (gpointer *) &from))
+    {
+      g_autofree char *plan = NULL;
+
+      if (g_strcmp0 (from, origin) != 0 || strstr (sql, " ORDER BY ") == NULL || !g_str_has_suffix (sql, "LIMIT ?"))
+        continue;
+      plan = plan_of (f, sql);
+      if (strstr (plan, "TEMP B-TREE") != NULL || strstr (plan, "enterprise_chains_name_idx") == NULL)
+        g_test_fail_printf ("%s sorts instead of walking enterprise_chains_name_idx:\n  %s\n%s", origin, sql, plan);
+      pages++;
+    }
+  g_assert_cmpuint (pages, >=, 1);
+}
+
 static void
 test_hot_paths (Fixture *f, gconstpointer data)
 {
@@ -251,8 +292,10 @@ test_hot_paths (Fixture *f, gconstpointer data)
     "/api/v1/audit?entity=members&entity_id=12",
     "/api/v1/me",
     "/api/v1/stats/overview?chain_id=1",
+    CHAIN_PAGE,
   };
   g_autofree char *page_two = second_page (f, "/api/v1/enterprises?limit=5&sort=name");
+  g_autofree char *chain_two = second_page (f, CHAIN_PAGE);
   g_autoptr (GString) report = g_string_new (NULL);
   GHashTableIter iter;
   const char *sql, *origin;
@@ -261,6 +304,9 @@ test_hot_paths (Fixture *f, gconstpointer data)
     g_assert_cmpuint (run (f, f->admin, "GET", admin_reads[i], NULL), ==, 200);
   /* A deep page seeks to its cursor (a row value), it does not walk there. */
   g_assert_cmpuint (run (f, f->admin, "GET", page_two, NULL), ==, 200);
+  g_assert_cmpuint (run (f, f->admin, "GET", chain_two, NULL), ==, 200);
+  assert_pages_in_index_order (f, CHAIN_PAGE);
+  assert_pages_in_index_order (f, chain_two);
   /* The park's figures walk covering indexes and nothing else. */
   g_assert_cmpuint (run (f, f->admin, "GET", "/api/v1/stats/overview", NULL), ==, 200);
   /* A secretary's list and write go through the scope functions. */
