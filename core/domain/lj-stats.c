@@ -3,7 +3,14 @@
  * organisations, members, coverage and blank spots, activity sessions and
  * attendances), each one SQL aggregate over indexes, never rows loaded and
  * counted in C.  Optional chain_id narrows every figure to one chain;
- * from/to narrow activities to a period [from, to). */
+ * from/to narrow activities to a period [from, to).
+ *
+ * Most figures are kept as they change by the triggers of migration 0009
+ * (members per organisation, a chain's organisations, coverage copied onto
+ * enterprise_chains, sessions and attendances per chain, status and kind),
+ * so a chain's figures read a few hundred index entries, not the rows of
+ * its thousands of enterprises; only a period counts activities in their
+ * index. */
 #include "lj-core.h"
 #include "resource/lj-resource-private.h"
 
@@ -20,18 +27,9 @@ typedef struct {
 } LjStatsSql;
 
 #define ELIGIBLE(e) e ".status = 'active' AND " e ".ownership = 'non_public' AND " e ".three_haves = 1"
-/* A chain's enterprises, joined to the index that holds what coverage
- * needs, so the figures read no table rows (enterprises_eligible_idx,
- * migration 0007); SQLite would otherwise pick the table by rowid. */
-#define CHAIN_ENTERPRISES \
-  " FROM enterprise_chains ec JOIN enterprises e INDEXED BY enterprises_eligible_idx ON e.id = ec.enterprise_id" \
-  " WHERE ec.chain_id = :chain AND "
-/* A chain's organisations: its own committees and the organisations that
- * cover enterprises on it. */
-#define CHAIN_ORGS \
-  "WITH orgs (id) AS (SELECT id FROM organizations WHERE chain_id = :chain" \
-  " UNION SELECT oe.org_id FROM enterprise_chains ec JOIN organization_enterprises oe" \
-  " ON oe.enterprise_id = ec.enterprise_id WHERE ec.chain_id = :chain) "
+/* A chain's eligible enterprises: a range of enterprise_chains_coverage_idx,
+ * whose eligible and covered columns copy the enterprise's (0009). */
+#define CHAIN_ELIGIBLE " FROM enterprise_chains ec WHERE ec.chain_id = :chain AND ec.eligible = 1"
 #define PERIOD "(:from IS NULL OR a.starts_at >= :from) AND (:to IS NULL OR a.starts_at < :to)"
 
 /* The blank spots listed in full; blank_spots_total counts them all, and
@@ -74,14 +72,16 @@ scoped (LjStatsScope *s, const LjStatsSql *sql, GError **error)
 }
 
 /* Members are formal or probationary (a CHECK in 0001-core.sql), so formal
- * members are all members less the short probationary range. */
+ * members are all members less the probationary ones.  A chain's
+ * organisations are chain_organizations' rows: its own committees and the
+ * organisations covering an enterprise on it. */
 static const LjStatsSql counts_sql = {
   "SELECT (SELECT count(*) FROM chains), (SELECT count(*) FROM enterprises), (SELECT count(*) FROM organizations),"
-  " (SELECT count(*) FROM members), (SELECT count(*) FROM members WHERE status = 'probationary')",
-  CHAIN_ORGS
-  "SELECT 1, (SELECT count(*) FROM enterprise_chains WHERE chain_id = :chain), (SELECT count(*) FROM orgs), m.total, m.probationary"
-  " FROM (SELECT count(*) AS total, count(*) FILTER (WHERE status = 'probationary') AS probationary"
-  " FROM members WHERE org_id IN orgs) m",
+  " ifnull (sum (m.members), 0), ifnull (sum (m.probationary), 0) FROM organization_member_counts m",
+  "SELECT 1, (SELECT count(*) FROM enterprise_chains WHERE chain_id = :chain),"
+  " (SELECT count(*) FROM chain_organizations WHERE chain_id = :chain),"
+  " ifnull (sum (m.members), 0), ifnull (sum (m.probationary), 0)"
+  " FROM chain_organizations co JOIN organization_member_counts m ON m.org_id = co.org_id WHERE co.chain_id = :chain",
 };
 
 static gboolean
@@ -106,16 +106,16 @@ write_counts (LjStatsScope *s, LjJsonWriter *w, GError **error)
   return TRUE;
 }
 
-#define BLANK_SPOT_CHAINS \
+#define BLANK_SPOT_CHAINS(id) \
   "(SELECT json_group_array(chain_id) FROM" \
-  " (SELECT c.chain_id FROM enterprise_chains c WHERE c.enterprise_id = e.id ORDER BY c.chain_id))"
+  " (SELECT c.chain_id FROM enterprise_chains c WHERE c.enterprise_id = " id " ORDER BY c.chain_id))"
 #define BLANK_SPOTS_LIMIT G_STRINGIFY (LJ_STATS_BLANK_SPOTS_MAX)
 
 static const LjStatsSql blank_spots_sql = {
-  "SELECT e.id, e.name, " BLANK_SPOT_CHAINS " FROM enterprises e"
+  "SELECT e.id, e.name, " BLANK_SPOT_CHAINS ("e.id") " FROM enterprises e"
   " WHERE " ELIGIBLE ("e") " AND e.covered = 0 ORDER BY e.id LIMIT " BLANK_SPOTS_LIMIT,
-  "SELECT e.id, (SELECT n.name FROM enterprises n WHERE n.id = e.id), " BLANK_SPOT_CHAINS
-  CHAIN_ENTERPRISES ELIGIBLE ("e") " AND e.covered = 0 ORDER BY ec.enterprise_id LIMIT " BLANK_SPOTS_LIMIT,
+  "SELECT ec.enterprise_id, (SELECT e.name FROM enterprises e WHERE e.id = ec.enterprise_id), "
+  BLANK_SPOT_CHAINS ("ec.enterprise_id") CHAIN_ELIGIBLE " AND ec.covered = 0 ORDER BY ec.enterprise_id LIMIT " BLANK_SPOTS_LIMIT,
 };
 
 static gboolean
@@ -143,7 +143,7 @@ write_blank_spots (LjStatsScope *s, LjJsonWriter *w, GError **error)
 
 static const LjStatsSql coverage_sql = {
   "SELECT count(*), ifnull(sum(e.covered), 0) FROM enterprises e WHERE " ELIGIBLE ("e"),
-  "SELECT count(*), ifnull(sum(e.covered), 0)" CHAIN_ENTERPRISES ELIGIBLE ("e"),
+  "SELECT count(*), ifnull(sum(ec.covered), 0)" CHAIN_ELIGIBLE,
 };
 
 static gboolean
@@ -227,8 +227,19 @@ write_groups (LjJsonWriter *w, const char *key, GArray *groups, gboolean by_kind
   lj_json_writer_end_array (w);
 }
 
-/* One pass over activities_stats_idx in its own order (chain, status,
- * kind: no sort), summed into by-kind and by-chain groups here. */
+/* Without a period: activity_counts, kept per (chain, status, kind) by
+ * triggers, in key order (chain 0 is "on no chain" and comes first, as
+ * NULL does in the index). */
+static const LjStatsSql activity_counts_sql = {
+  "SELECT nullif (a.chain_id, 0), a.kind, a.sessions, a.attendances FROM activity_counts a"
+  " WHERE a.status <> 'cancelled' AND a.sessions > 0 ORDER BY a.chain_id, a.status, a.kind",
+  "SELECT nullif (a.chain_id, 0), a.kind, a.sessions, a.attendances FROM activity_counts a"
+  " WHERE a.chain_id = :chain AND a.status <> 'cancelled' AND a.sessions > 0 ORDER BY a.status, a.kind",
+};
+
+/* With a period: one pass over activities_stats_idx in its own order
+ * (chain, status, kind: no sort), summed into by-kind and by-chain groups
+ * here, as the counts are. */
 static const LjStatsSql activities_sql = {
   "SELECT a.chain_id, a.kind, count(*), ifnull(sum(a.attendance_count), 0) FROM activities a"
   " WHERE a.status <> 'cancelled' AND " PERIOD " GROUP BY a.chain_id, a.status, a.kind",
@@ -239,7 +250,8 @@ static const LjStatsSql activities_sql = {
 static gboolean
 write_activities (LjStatsScope *s, LjJsonWriter *w, GError **error)
 {
-  g_autoptr (LjStmt) st = scoped (s, &activities_sql, error);
+  gboolean period = s->query.from != NULL || s->query.to != NULL;
+  g_autoptr (LjStmt) st = scoped (s, period ? &activities_sql : &activity_counts_sql, error);
   g_autoptr (GArray) by_kind = g_array_new (FALSE, TRUE, sizeof (LjStatsGroup));
   g_autoptr (GArray) by_chain = g_array_new (FALSE, TRUE, sizeof (LjStatsGroup));
   gint64 sessions = 0, attendances = 0;
