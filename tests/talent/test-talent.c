@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sqlite3.h>
 #include "lj-test-server.h"
+#include "domain/lj-credit-code.h"
 
 static LjTestServer *server;
 static char *secretary;       /* secretary of the first chain committee */
@@ -1248,6 +1249,244 @@ test_stats_match_definition (void)
                    db_int ("SELECT count(*) FROM talent_pool_entries", 0));
 }
 
+/* ---- the per-chain copies (migration 0004) ---- */
+
+/* Rows of the kept copies that a fresh derivation from the source tables
+ * (the migration's own backfill) does not give, and the other way round. */
+static gint64
+chain_copies_differences (void)
+{
+#define TRACKS_DERIVED \
+  "SELECT ec.chain_id, tr.kind, tr.stage, tr.id FROM talent_tracks tr JOIN talent_people pe ON pe.id = tr.person_id " \
+  "JOIN enterprise_chains ec ON ec.enterprise_id = pe.enterprise_id"
+#define TRACKS_KEPT "SELECT chain_id, kind, stage, track_id FROM talent_track_chain_facts"
+#define POOLS_DERIVED \
+  "SELECT ec.chain_id, f.entry_id, f.pool_id, f.education, f.is_member, f.tags FROM talent_pool_entry_facts f " \
+  "JOIN enterprise_chains ec ON ec.enterprise_id = f.enterprise_id WHERE f.status = 'active'"
+#define POOLS_KEPT "SELECT chain_id, entry_id, pool_id, education, is_member, tags FROM talent_pool_chain_facts"
+  return db_int ("SELECT (SELECT count(*) FROM (" TRACKS_DERIVED " EXCEPT " TRACKS_KEPT "))"
+                 " + (SELECT count(*) FROM (" TRACKS_KEPT " EXCEPT " TRACKS_DERIVED "))"
+                 " + (SELECT count(*) FROM (" POOLS_DERIVED " EXCEPT " POOLS_KEPT "))"
+                 " + (SELECT count(*) FROM (" POOLS_KEPT " EXCEPT " POOLS_DERIVED "))", 0);
+#undef TRACKS_DERIVED
+#undef TRACKS_KEPT
+#undef POOLS_DERIVED
+#undef POOLS_KEPT
+}
+
+#define N_COPY_CHAINS 4
+#define N_COPY_ENTERPRISES 4
+#define N_COPY_STEPS 60
+
+typedef struct {
+  gint64 chains[N_COPY_CHAINS];
+  gint64 enterprises[N_COPY_ENTERPRISES];
+  gint64 pool;
+  GArray *people, *tracks, *entries;
+  guint   credit_codes;
+} CopyWorld;
+
+static gint64
+pick (GArray *ids)
+{
+  return g_array_index (ids, gint64, g_test_rand_int_range (0, ids->len));
+}
+
+/* {"chains":[…]}: a random non-empty subset of the world's chains. */
+static char *
+random_chains_body (const CopyWorld *w)
+{
+  GString *b = g_string_new ("{\"chains\":[");
+  guint mask = g_test_rand_int_range (1, 1 << N_COPY_CHAINS);
+
+  for (guint i = 0; i < N_COPY_CHAINS; i++)
+    if (mask & (1u << i))
+      g_string_append_printf (b, "%s{\"chain_id\":%" G_GINT64_FORMAT ",\"role\":\"supporting\"}",
+                              b->str[b->len - 1] == '[' ? "" : ",", w->chains[i]);
+  g_string_append (b, "]}");
+  return g_string_free (b, FALSE);
+}
+
+static void
+copy_step_new_person (CopyWorld *w)
+{
+  static const char *const educations[] = { "high_school", "bachelor", "master", "doctorate" };
+  gint64 person = new_person (w->enterprises[g_test_rand_int_range (0, N_COPY_ENTERPRISES)],
+                              educations[g_test_rand_int_range (0, G_N_ELEMENTS (educations))]);
+  gint64 entry = new_entry (w->pool, person, g_test_rand_bit () ? "active" : "appointed");
+
+  g_array_append_val (w->people, person);
+  g_array_append_val (w->entries, entry);
+}
+
+static void
+copy_step_new_track (CopyWorld *w)
+{
+  /* member_to_backbone needs a person linked to a member: the stage
+   * changes of one kind exercise the copies as well as two. */
+  gint64 track = new_track ("expert_to_member", pick (w->people));
+
+  g_array_append_val (w->tracks, track);
+}
+
+/* A stage change, when the track is still at its first stage (409 when not). */
+static void
+copy_step_advance_track (CopyWorld *w)
+{
+  g_autoptr (LjTestResponse) r = fire_as (NULL, "tracks", pick (w->tracks), "{\"event\":\"apply\",\"reason\":\"r\"}");
+
+  g_assert_true (r->status == 200 || r->status == 409);
+}
+
+static void
+copy_step_move_person (CopyWorld *w)
+{
+  g_autofree char *body = g_strdup_printf ("{\"enterprise_id\":%" G_GINT64_FORMAT "}",
+                                           w->enterprises[g_test_rand_int_range (0, N_COPY_ENTERPRISES)]);
+
+  patch_ok ("people", pick (w->people), body);
+}
+
+static void
+copy_step_entry_status (CopyWorld *w)
+{
+  static const char *const statuses[] = { "{\"status\":\"active\"}", "{\"status\":\"removed\"}",
+                                          "{\"status\":\"appointed\"}" };
+
+  patch_ok ("pool_entries", pick (w->entries), statuses[g_test_rand_int_range (0, G_N_ELEMENTS (statuses))]);
+}
+
+static void
+copy_step_tags (CopyWorld *w)
+{
+  patch_ok ("people", pick (w->people), g_test_rand_bit () ? "{\"tags\":[\"backbone\"]}" : "{\"tags\":[]}");
+}
+
+/* An enterprise with people joins and leaves chains (PATCH chains). */
+static void
+copy_step_enterprise_chains (CopyWorld *w)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/enterprises/%" G_GINT64_FORMAT,
+                                           w->enterprises[g_test_rand_int_range (0, N_COPY_ENTERPRISES)]);
+  g_autofree char *body = random_chains_body (w);
+  g_autoptr (LjTestResponse) r = expect (req_as (NULL, "PATCH", path, body), 200);
+}
+
+static void
+copy_step_delete_track (CopyWorld *w)
+{
+  guint i = g_test_rand_int_range (0, w->tracks->len);
+  g_autofree char *path = g_strdup_printf ("/api/v1/talent/tracks/%" G_GINT64_FORMAT,
+                                           g_array_index (w->tracks, gint64, i));
+  g_autoptr (LjTestResponse) r = NULL;
+
+  if (w->tracks->len < 2)
+    return;
+  r = expect (req_as (NULL, "DELETE", path, NULL), 204);
+  g_array_remove_index_fast (w->tracks, i);
+}
+
+/* A row of enterprise_chains moved to another chain in place.  The API
+ * deletes and inserts link rows, so this writes SQL as a later core
+ * migration or tool might: the copies follow whoever writes. */
+static void
+copy_step_enterprise_chain_update (CopyWorld *w)
+{
+  static const char sql[] =
+    "UPDATE enterprise_chains SET chain_id = (SELECT c.id FROM chains c WHERE c.id <= ?2 AND c.id NOT IN "
+    " (SELECT chain_id FROM enterprise_chains WHERE enterprise_id = ?1) ORDER BY c.id LIMIT 1) "
+    "WHERE enterprise_id = ?1 AND chain_id = (SELECT min(chain_id) FROM enterprise_chains WHERE enterprise_id = ?1) "
+    "AND EXISTS (SELECT 1 FROM chains c WHERE c.id <= ?2 AND c.id NOT IN "
+    " (SELECT chain_id FROM enterprise_chains WHERE enterprise_id = ?1))";
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (lj_test_server_get_db_path (server), &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), ==, SQLITE_OK);
+  sqlite3_bind_int64 (st, 1, w->enterprises[g_test_rand_int_range (0, N_COPY_ENTERPRISES)]);
+  sqlite3_bind_int64 (st, 2, w->chains[N_COPY_CHAINS - 1]);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_DONE);
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+}
+
+/* An enterprise created on chains and deleted: its chain rows go by
+ * cascade, which fires the copies' triggers on enterprise_chains.  (One
+ * with people cannot be deleted: talent_people refers to it.) */
+static void
+copy_step_enterprise_delete (CopyWorld *w)
+{
+  char first[18];
+  g_autofree char *chains = random_chains_body (w);
+  g_autofree char *body = NULL, *path = NULL;
+  gint64 id;
+
+  g_snprintf (first, sizeof first, "91530000MA%07u", 5100000 + ++w->credit_codes);
+  body = g_strdup_printf ("{\"name\":\"链统计企业%u\",\"credit_code\":\"%s%c\",\"size\":\"small\","
+                          "\"ownership\":\"non_public\",%s", ++uniq, first, lj_credit_code_check_char (first),
+                          chains + 1);
+  id = post_id (NULL, "/api/v1/enterprises", body);
+  path = g_strdup_printf ("/api/v1/enterprises/%" G_GINT64_FORMAT, id);
+  {
+    g_autoptr (LjTestResponse) r = expect (req_as (NULL, "DELETE", path, NULL), 204);
+  }
+}
+
+/* Rows of the section that the copies feed: the same as the definition
+ * (through enterprise_chains itself) for every chain touched, with no
+ * period and with one covering everything. */
+static void
+check_copy_chains (const CopyWorld *w)
+{
+  for (guint i = 0; i < N_COPY_CHAINS; i++)
+    {
+      const Scope open = { NULL, NULL, w->chains[i] }, all = { "2000-01-01", "2100-01-01", w->chains[i] };
+      g_autoptr (LjTestResponse) r1 = NULL, r2 = NULL;
+      JsonObject *t1 = check_section_def (&open, &r1), *t2 = check_section_def (&all, &r2);
+      g_autoptr (JsonNode) pools1 = json_node_ref (json_object_get_member (t1, "pools"));
+      g_autoptr (JsonNode) pools2 = json_node_ref (json_object_get_member (t2, "pools"));
+
+      g_assert_true (json_node_equal (pools1, pools2));
+      g_assert_true (json_node_equal (json_object_get_member (t1, "tracks"), json_object_get_member (t2, "tracks")));
+    }
+}
+
+/* A random sequence of writes through the API, enterprises joining and
+ * leaving chains among them: the per-chain copies the section reads stay
+ * equal to a fresh derivation, and the section to its definition. */
+static void
+test_stats_chain_copies_follow_writes (void)
+{
+  static void (*const steps[]) (CopyWorld *) = {
+    copy_step_new_person, copy_step_new_track, copy_step_advance_track, copy_step_move_person,
+    copy_step_entry_status, copy_step_tags, copy_step_enterprise_chains, copy_step_enterprise_delete,
+    copy_step_delete_track, copy_step_enterprise_chain_update,
+  };
+  g_autoptr (GArray) people = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) tracks = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) entries = g_array_new (FALSE, FALSE, sizeof (gint64));
+  CopyWorld w = { .people = people, .tracks = tracks, .entries = entries };
+  g_autofree char *pool_body = g_strdup_printf ("{\"name\":\"链统计库%u\",\"org_id\":%" G_GINT64_FORMAT "}", ++uniq, own_org);
+
+  g_assert_cmpint (chain_copies_differences (), ==, 0);
+  for (guint i = 0; i < N_COPY_CHAINS; i++)
+    w.chains[i] = db_int ("SELECT id FROM chains ORDER BY id LIMIT 1 OFFSET ?1", i);
+  /* Enterprises that lead no chain, so that any set of chains is valid. */
+  for (guint i = 0; i < N_COPY_ENTERPRISES; i++)
+    w.enterprises[i] = db_int ("SELECT id FROM enterprises WHERE id NOT IN (SELECT lead_enterprise_id FROM chains "
+                               "WHERE lead_enterprise_id IS NOT NULL) ORDER BY id DESC LIMIT 1 OFFSET ?1", i);
+  w.pool = post_id (NULL, "/api/v1/talent/pools", pool_body);
+  copy_step_new_person (&w);
+  copy_step_new_track (&w);
+  for (guint i = 0; i < N_COPY_STEPS; i++)
+    {
+      steps[g_test_rand_int_range (0, G_N_ELEMENTS (steps))] (&w);
+      g_assert_cmpint (chain_copies_differences (), ==, 0);
+    }
+  check_copy_chains (&w);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1279,6 +1518,7 @@ main (int argc, char **argv)
   g_test_add_func ("/talent/string-arrays", test_string_arrays);
   g_test_add_func ("/talent/member-unique", test_member_unique);
   g_test_add_func ("/talent/stats-match-definition", test_stats_match_definition);
+  g_test_add_func ("/talent/stats/chain-copies-follow-writes", test_stats_chain_copies_follow_writes);
   rc = g_test_run ();
   g_free (secretary);
   g_free (outsider);
