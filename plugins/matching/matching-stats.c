@@ -12,10 +12,9 @@
  * statements, each in the forms a period can take.  The park's figures are
  * counted over indexes that hold what they count (migration 0002).  A
  * chain's matches are those with either listing on the chain and its
- * agreements those of such matches: its listings are read once, then its
- * matches (found through the need and offer indexes, or for a big chain by
- * reading them all) and the period's agreements, sorted out here through
- * sets of ids. */
+ * agreements those of such matches; its listings and matches are read from
+ * per-chain copies that triggers keep (migration 0003), one range of rows
+ * per chain, whatever the period. */
 #include "matching.h"
 
 #include <string.h>
@@ -74,16 +73,6 @@ period_form (const PeriodSql *sql, const LjStatsQuery *q)
   return sql->forms[(q->from != NULL ? 1 : 0) + (q->to != NULL ? 2 : 0)];
 }
 
-/* Whether @at is in the period, compared as SQLite compares text (bytes,
- * as memcmp (); strcmp () is the same on text without NUL bytes). */
-static gboolean
-in_period (const LjStatsQuery *q, const unsigned char *at)
-{
-  return at != NULL &&
-         (q->from == NULL || strcmp ((const char *) at, q->from) >= 0) &&
-         (q->to == NULL || strcmp ((const char *) at, q->to) < 0);
-}
-
 /* The position of @key among @keys, or -1: a value the CHECKs allow but
  * the section does not list is counted in totals only. */
 static int
@@ -93,25 +82,6 @@ key_index (const char *const *keys, const unsigned char *key)
     if (strcmp (keys[i], (const char *) key) == 0)
       return i;
   return -1;
-}
-
-/* ---- sets of ids ---- */
-
-/* The ids in @ids as a set; its keys point into @ids, which must outlive it. */
-static GHashTable *
-id_set_new (GArray *ids)
-{
-  GHashTable *set = g_hash_table_new (g_int64_hash, g_int64_equal);
-
-  for (guint i = 0; i < ids->len; i++)
-    g_hash_table_add (set, &g_array_index (ids, gint64, i));
-  return set;
-}
-
-static gboolean
-id_set_contains (GHashTable *set, gint64 id)
-{
-  return g_hash_table_contains (set, &id);
 }
 
 /* ---- events and registrations ---- */
@@ -281,110 +251,20 @@ count_park (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GError 
 
 /* ---- one chain ---- */
 
-/* Counts the chain's listings published in the period and gathers all of
- * them, published or not, into @listing_ids.  Read through
- * matching_listings_chain_stats_idx, which holds what is counted in id
- * order in 220 pages: the table's rows would cost a page a listing (chain
- * 1: 1,549 listings on most of the table's 1,180 pages).  Counted here
- * rather than by GROUP BY, whose sort costs as much as reading the rows. */
+/* A chain's figures come from the per-chain copies of migration 0003
+ * (matching_listing_chain_facts, matching_match_chain_facts), one range of
+ * rows for the chain, narrowed by the period like the park's indexes: the
+ * same counts as reading the chain's listings and then every match of the
+ * park, which cost a table probe a listing and a pass over all matches. */
+
+/* The chain's listings published in the period, per direction and type. */
 static gboolean
-count_chain_listings (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GArray *listing_ids,
-                      GError **error)
+count_chain_listings (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GError **error)
 {
-  static const char sql[] =
-    "SELECT c.listing_id, l.direction, l.type, l.published_at FROM matching_listing_chains c"
-    " LEFT JOIN matching_listings l INDEXED BY matching_listings_chain_stats_idx ON l.id = c.listing_id"
-    " WHERE c.chain_id = :chain";
-  g_autoptr (LjStmt) st = lj_stats_query_prepare (req, q, sql, error);
-  sqlite3_stmt *s;
-  int rc;
-
-  if (st == NULL)
-    return FALSE;
-  s = lj_stmt_get (st);
-  while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (s, 0);
-
-      g_array_append_val (listing_ids, id);
-      if (in_period (q, sqlite3_column_text (s, 3)))
-        count_listing (stats, sqlite3_column_text (s, 1), sqlite3_column_text (s, 2), 1);
-    }
-  return rc == SQLITE_DONE;
-}
-
-/* How many matches there are, about: rowids grow by one, so the largest.
- * Only the choice of plan below depends on it. */
-static gboolean
-estimate_matches (LjRequest *req, gint64 *n, GError **error)
-{
-  g_autoptr (LjStmt) st = lj_request_prepare (req, "SELECT ifnull (max (id), 0) FROM matching_matches", error);
-
-  if (st == NULL || lj_stmt_step (st, error) != SQLITE_ROW)
-    return FALSE;
-  *n = sqlite3_column_int64 (lj_stmt_get (st), 0);
-  return TRUE;
-}
-
-/* Counts the matches created in the period with either listing in
- * @listings, and gathers all of them, whenever created, into @match_ids
- * for their agreements.  Two plans, the same rows for the count: a small
- * chain's matches are found through the need and the offer indexes, two
- * seeks a listing (a match with both listings on the chain on the need
- * side only); a big chain's by reading every match from
- * matching_matches_stats_idx, which costs less once the chain has more
- * than a seventh as many listings as there are matches (province data:
- * chain 1, 1,549 listings, 6,000 matches: 0.65 ms against 1.2 ms; chain
- * 37, 237 listings: 0.15 ms against 0.65 ms). */
-static gboolean
-count_chain_matches (LjRequest *req, const LjStatsQuery *q, GHashTable *listings, guint n_listings,
-                     MatchingStats *stats, GArray *match_ids, GError **error)
-{
-  static const char seek_sql[] =
-    "SELECT m.need_id, m.offer_id, m.id, m.state, m.created_at"
-    " FROM matching_listing_chains c JOIN matching_matches m ON m.need_id = c.listing_id WHERE c.chain_id = :chain"
-    " UNION ALL SELECT m.need_id, m.offer_id, m.id, m.state, m.created_at"
-    " FROM matching_listing_chains c JOIN matching_matches m ON m.offer_id = c.listing_id WHERE c.chain_id = :chain"
-    " AND m.need_id NOT IN (SELECT listing_id FROM matching_listing_chains WHERE chain_id = :chain)";
-  static const char scan_sql[] =
-    "SELECT m.need_id, m.offer_id, m.id, m.state, m.created_at FROM matching_matches m"
-    " INDEXED BY matching_matches_stats_idx";
-  g_autoptr (LjStmt) st = NULL;
-  sqlite3_stmt *s;
-  gint64 n_matches;
-  int rc;
-
-  if (!estimate_matches (req, &n_matches, error))
-    return FALSE;
-  st = lj_stats_query_prepare (req, q, (gint64) n_listings * 7 < n_matches ? seek_sql : scan_sql, error);
-  if (st == NULL)
-    return FALSE;
-  s = lj_stmt_get (st);
-  while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
-    {
-      gint64 id;
-
-      /* Every row of the seek plan passes; most of the scan's do not, and
-       * then no other column is read. */
-      if (!id_set_contains (listings, sqlite3_column_int64 (s, 0)) &&
-          !id_set_contains (listings, sqlite3_column_int64 (s, 1)))
-        continue;
-      id = sqlite3_column_int64 (s, 2);
-      g_array_append_val (match_ids, id);
-      if (in_period (q, sqlite3_column_text (s, 4)))
-        count_match (stats, sqlite3_column_text (s, 3), 1);
-    }
-  return rc == SQLITE_DONE;
-}
-
-/* Signed in the period, of a match in @matches; in id order, as for the
- * park. */
-static gboolean
-count_chain_agreements (LjRequest *req, const LjStatsQuery *q, GHashTable *matches, MatchingStats *stats,
-                        GError **error)
-{
-  static const PeriodSql sql = PERIOD_WHERE ("SELECT a.match_id, a.kind, a.amount_cny FROM matching_agreements a",
-                                             SINCE_DAY ("a.signed_on"), BEFORE_DAY ("a.signed_on"), " ORDER BY a.id");
+  static const PeriodSql sql = PERIOD_AND (
+    "SELECT f.direction, f.type, count (*) FROM matching_listing_chain_facts f"
+    " WHERE f.chain_id = :chain AND f.published_at IS NOT NULL",
+    SINCE ("f.published_at"), BEFORE ("f.published_at"), " GROUP BY f.direction, f.type");
   g_autoptr (LjStmt) st = lj_stats_query_prepare (req, q, period_form (&sql, q), error);
   sqlite3_stmt *s;
   int rc;
@@ -393,26 +273,56 @@ count_chain_agreements (LjRequest *req, const LjStatsQuery *q, GHashTable *match
     return FALSE;
   s = lj_stmt_get (st);
   while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
-    if (id_set_contains (matches, sqlite3_column_int64 (s, 0)))
-      count_agreement (stats, s, 1);
+    count_listing (stats, sqlite3_column_text (s, 0), sqlite3_column_text (s, 1), sqlite3_column_int64 (s, 2));
+  return rc == SQLITE_DONE;
+}
+
+/* The chain's matches created in the period, per stage: those with the
+ * need or the offer on the chain, each once. */
+static gboolean
+count_chain_matches (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GError **error)
+{
+  static const PeriodSql sql = PERIOD_AND (
+    "SELECT f.state, count (*) FROM matching_match_chain_facts f WHERE f.chain_id = :chain",
+    SINCE ("f.created_at"), BEFORE ("f.created_at"), " GROUP BY f.state");
+  g_autoptr (LjStmt) st = lj_stats_query_prepare (req, q, period_form (&sql, q), error);
+  sqlite3_stmt *s;
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  s = lj_stmt_get (st);
+  while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
+    count_match (stats, sqlite3_column_text (s, 0), sqlite3_column_int64 (s, 1));
+  return rc == SQLITE_DONE;
+}
+
+/* Signed in the period, of one of the chain's matches; in id order, as for
+ * the park.  The chain's matches first (CROSS JOIN), then each one's
+ * agreements from matching_agreements_match_idx. */
+static gboolean
+count_chain_agreements (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GError **error)
+{
+  static const PeriodSql sql = PERIOD_AND (
+    "SELECT a.kind, a.amount_cny FROM matching_match_chain_facts f"
+    " CROSS JOIN matching_agreements a ON a.match_id = f.match_id WHERE f.chain_id = :chain",
+    SINCE_DAY ("a.signed_on"), BEFORE_DAY ("a.signed_on"), " ORDER BY a.id");
+  g_autoptr (LjStmt) st = lj_stats_query_prepare (req, q, period_form (&sql, q), error);
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
+    count_agreement (stats, lj_stmt_get (st), 0);
   return rc == SQLITE_DONE;
 }
 
 static gboolean
 count_chain (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GError **error)
 {
-  g_autoptr (GArray) listing_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr (GArray) match_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr (GHashTable) listings = NULL;
-  g_autoptr (GHashTable) matches = NULL;
-
-  if (!count_chain_listings (req, q, stats, listing_ids, error))
-    return FALSE;
-  listings = id_set_new (listing_ids);
-  if (!count_chain_matches (req, q, listings, listing_ids->len, stats, match_ids, error))
-    return FALSE;
-  matches = id_set_new (match_ids);
-  return count_chain_agreements (req, q, matches, stats, error);
+  return count_chain_listings (req, q, stats, error) &&
+         count_chain_matches (req, q, stats, error) &&
+         count_chain_agreements (req, q, stats, error);
 }
 
 /* ---- the section ---- */

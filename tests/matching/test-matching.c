@@ -5,6 +5,7 @@
  * agreements, the stats section and the timeline. */
 #include <stdlib.h>
 #include <string.h>
+#include <sqlite3.h>
 #include "lj-test-server.h"
 #include "lianjian/lianjian.h"
 
@@ -816,8 +817,8 @@ test_stats_chain_sides (void)
                           "\"signed_on\": \"2026-03-03\"}", match);
   create (NULL, "agreements", body);
   /* Drafts (not counted) until chain A has a listing for every seven
-   * matches: its matches are then read by scanning them all, where chain
-   * B's one listing has its match found through the offer index. */
+   * matches (once the point where the section changed its plan; it reads
+   * per-chain copies now, and drafts must still not count). */
   for (gint64 listings = 1; listings * 7 < match + 7; listings++)
     new_listing ("offer", own_enterprise2, "space", "待发布厂房", "[]", a, FALSE);
 
@@ -861,6 +862,241 @@ test_stats_chain_sides (void)
     g_assert_cmpint (stat (after, "agreements"), ==, stat (park, "agreements") + 2);
     g_assert_cmpfloat (json_object_get_double_member (after, "agreements_amount_cny"), ==, amount + 1250000.5 + 0.25);
   }
+}
+
+/* ---- the per-chain copies (migration 0003) ---- */
+
+static gint64
+db_int (const char *sql, gint64 a)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  gint64 v = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (lj_test_server_get_db_path (server), &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), ==, SQLITE_OK);
+  sqlite3_bind_int64 (st, 1, a);
+  if (sqlite3_step (st) == SQLITE_ROW)
+    v = sqlite3_column_int64 (st, 0);
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+  return v;
+}
+
+/* Rows of the kept copies that a fresh derivation from the source tables
+ * (the migration's backfill) does not give, and the other way round. */
+static gint64
+chain_copies_differences (void)
+{
+#define LISTINGS_DERIVED \
+  "SELECT c.chain_id, l.id, l.direction, l.type, l.published_at FROM matching_listing_chains c " \
+  "JOIN matching_listings l ON l.id = c.listing_id"
+#define LISTINGS_KEPT "SELECT chain_id, listing_id, direction, type, published_at FROM matching_listing_chain_facts"
+#define MATCHES_DERIVED \
+  "SELECT DISTINCT c.chain_id, m.id, m.state, m.created_at FROM matching_matches m " \
+  "JOIN matching_listing_chains c ON c.listing_id IN (m.need_id, m.offer_id)"
+#define MATCHES_KEPT "SELECT chain_id, match_id, state, created_at FROM matching_match_chain_facts"
+  return db_int ("SELECT (SELECT count(*) FROM (" LISTINGS_DERIVED " EXCEPT " LISTINGS_KEPT "))"
+                 " + (SELECT count(*) FROM (" LISTINGS_KEPT " EXCEPT " LISTINGS_DERIVED "))"
+                 " + (SELECT count(*) FROM (" MATCHES_DERIVED " EXCEPT " MATCHES_KEPT "))"
+                 " + (SELECT count(*) FROM (" MATCHES_KEPT " EXCEPT " MATCHES_DERIVED "))", 0);
+#undef LISTINGS_DERIVED
+#undef LISTINGS_KEPT
+#undef MATCHES_DERIVED
+#undef MATCHES_KEPT
+}
+
+#define N_COPY_CHAINS 3
+#define N_COPY_STEPS 50
+
+typedef struct {
+  gint64  chains[N_COPY_CHAINS];
+  GArray *needs, *offers, *matches;
+} CopyWorld;
+
+static gint64
+pick (GArray *ids)
+{
+  return g_array_index (ids, gint64, g_test_rand_int_range (0, ids->len));
+}
+
+/* "[…]": a random non-empty subset of the world's chains. */
+static char *
+random_chain_ids (const CopyWorld *w)
+{
+  GString *b = g_string_new ("[");
+  guint mask = g_test_rand_int_range (1, 1 << N_COPY_CHAINS);
+
+  for (guint i = 0; i < N_COPY_CHAINS; i++)
+    if (mask & (1u << i))
+      g_string_append_printf (b, "%s%" G_GINT64_FORMAT, b->len > 1 ? "," : "", w->chains[i]);
+  g_string_append (b, "]");
+  return g_string_free (b, FALSE);
+}
+
+static void
+copy_step_new_listing (CopyWorld *w)
+{
+  static const char *const types[] = { "technology", "financing", "space" };
+  gboolean need = g_test_rand_bit ();
+  gint64 id = new_listing (need ? "need" : "offer", need ? own_enterprise : foreign_enterprise,
+                           types[g_test_rand_int_range (0, G_N_ELEMENTS (types))], "链统计", "[]",
+                           w->chains[g_test_rand_int_range (0, N_COPY_CHAINS)], g_test_rand_bit ());
+
+  g_array_append_val (need ? w->needs : w->offers, id);
+}
+
+static void
+copy_step_publish (CopyWorld *w)
+{
+  g_autoptr (LjTestResponse) r = fire (NULL, "listings", pick (g_test_rand_bit () ? w->needs : w->offers),
+                                       "{\"event\": \"publish\"}");
+
+  g_assert_true (r->status == 200 || r->status == 409);
+}
+
+/* A listing leaves some chains and joins others (PATCH chain_ids). */
+static void
+copy_step_listing_chains (CopyWorld *w)
+{
+  g_autofree char *ids = random_chain_ids (w);
+  g_autofree char *body = g_strdup_printf ("{\"chain_ids\": %s}", ids);
+  g_autofree char *path = g_strdup_printf (API "/listings/%" G_GINT64_FORMAT,
+                                           pick (g_test_rand_bit () ? w->needs : w->offers));
+  g_autoptr (LjTestResponse) r = lj_test_request (server, "PATCH", path, body, NULL);
+
+  assert_status (r, 200);
+}
+
+static void
+copy_step_new_match (CopyWorld *w)
+{
+  g_autofree char *body = g_strdup_printf ("{\"need_id\": %" G_GINT64_FORMAT ", \"offer_id\": %" G_GINT64_FORMAT "}",
+                                           pick (w->needs), pick (w->offers));
+  g_autoptr (LjTestResponse) r = lj_test_request (server, "POST", API "/matches", body, NULL);
+
+  /* 422 or 409 for a pair already matched. */
+  if (r->status == 201)
+    {
+      gint64 id = lj_test_member_int (r, "id");
+
+      g_array_append_val (w->matches, id);
+    }
+}
+
+static void
+copy_step_match_stage (CopyWorld *w)
+{
+  g_autoptr (LjTestResponse) r = NULL;
+
+  if (w->matches->len == 0)
+    return;
+  r = fire (NULL, "matches", pick (w->matches), g_test_rand_bit () ? "{\"event\": \"contact\"}"
+                                                                    : "{\"event\": \"negotiate\"}");
+  g_assert_true (r->status == 200 || r->status == 409);
+}
+
+/* A listing deleted: its chain links go by cascade (refused, 409, while
+ * a match names it). */
+static void
+copy_step_delete_listing (CopyWorld *w)
+{
+  GArray *side = g_test_rand_bit () ? w->needs : w->offers;
+  guint i = g_test_rand_int_range (0, side->len);
+  g_autofree char *path = g_strdup_printf (API "/listings/%" G_GINT64_FORMAT, g_array_index (side, gint64, i));
+  g_autoptr (LjTestResponse) r = NULL;
+
+  if (side->len < 2)
+    return;
+  r = lj_test_request (server, "DELETE", path, NULL, NULL);
+  g_assert_true (r->status == 204 || r->status == 409);
+  if (r->status == 204)
+    g_array_remove_index_fast (side, i);
+}
+
+/* A listing's chain link moved in place.  The API deletes and inserts
+ * links, so this writes SQL as a later migration or tool might: the
+ * copies follow whoever writes. */
+static void
+copy_step_link_update (CopyWorld *w)
+{
+  static const char sql[] =
+    "UPDATE matching_listing_chains SET chain_id = (SELECT c.id FROM chains c WHERE c.id IN (?2, ?3, ?4) "
+    " AND c.id NOT IN (SELECT chain_id FROM matching_listing_chains WHERE listing_id = ?1) ORDER BY c.id LIMIT 1) "
+    "WHERE listing_id = ?1 AND chain_id = (SELECT min(chain_id) FROM matching_listing_chains WHERE listing_id = ?1) "
+    "AND EXISTS (SELECT 1 FROM chains c WHERE c.id IN (?2, ?3, ?4) "
+    " AND c.id NOT IN (SELECT chain_id FROM matching_listing_chains WHERE listing_id = ?1))";
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+
+  G_STATIC_ASSERT (N_COPY_CHAINS == 3);
+  g_assert_cmpint (sqlite3_open_v2 (lj_test_server_get_db_path (server), &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), ==, SQLITE_OK);
+  sqlite3_bind_int64 (st, 1, pick (g_test_rand_bit () ? w->needs : w->offers));
+  for (guint i = 0; i < N_COPY_CHAINS; i++)
+    sqlite3_bind_int64 (st, 2 + i, w->chains[i]);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_DONE);
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+}
+
+/* A chain's figures against their definition, through
+ * matching_listing_chains itself. */
+static void
+check_copy_chain (gint64 chain)
+{
+  g_autofree char *query = g_strdup_printf ("?chain_id=%" G_GINT64_FORMAT, chain);
+  g_autofree char *everything = g_strdup_printf ("?chain_id=%" G_GINT64_FORMAT "&from=2000-01-01&to=2100-01-01", chain);
+  g_autoptr (JsonObject) s = matching_stats (query);
+  g_autoptr (JsonObject) all = matching_stats (everything);
+  JsonObject *listings = json_object_get_object_member (s, "listings");
+
+  g_assert_cmpint (sum_of (listings, "need") + sum_of (listings, "offer"), ==, db_int (
+    "SELECT count(*) FROM matching_listing_chains c JOIN matching_listings l ON l.id = c.listing_id "
+    "WHERE c.chain_id = ?1 AND l.published_at IS NOT NULL", chain));
+  g_assert_cmpint (sum_of (s, "matches_by_stage"), ==, db_int (
+    "SELECT count(*) FROM matching_matches m WHERE EXISTS (SELECT 1 FROM matching_listing_chains c "
+    "WHERE c.chain_id = ?1 AND c.listing_id IN (m.need_id, m.offer_id))", chain));
+  g_assert_cmpint (stat (s, "matches_by_stage.contacted"), ==, db_int (
+    "SELECT count(*) FROM matching_matches m WHERE m.state = 'contacted' AND EXISTS (SELECT 1 FROM "
+    "matching_listing_chains c WHERE c.chain_id = ?1 AND c.listing_id IN (m.need_id, m.offer_id))", chain));
+  g_assert_true (json_node_equal (json_object_get_member (s, "listings"), json_object_get_member (all, "listings")));
+  g_assert_true (json_node_equal (json_object_get_member (s, "matches_by_stage"),
+                                  json_object_get_member (all, "matches_by_stage")));
+}
+
+/* A random sequence of writes through the API, listings joining and
+ * leaving chains among them: the per-chain copies the section reads stay
+ * equal to a fresh derivation, and a chain's figures to their definition. */
+static void
+test_stats_chain_copies_follow_writes (void)
+{
+  static void (*const steps[]) (CopyWorld *) = {
+    copy_step_new_listing, copy_step_publish, copy_step_listing_chains, copy_step_new_match,
+    copy_step_match_stage, copy_step_delete_listing, copy_step_link_update,
+  };
+  g_autoptr (GArray) needs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) offers = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) matches = g_array_new (FALSE, FALSE, sizeof (gint64));
+  CopyWorld w = { .needs = needs, .offers = offers, .matches = matches };
+  gint64 need, offer;
+
+  g_assert_cmpint (chain_copies_differences (), ==, 0);
+  for (guint i = 0; i < N_COPY_CHAINS; i++)
+    w.chains[i] = new_chain (i == 0 ? "链统计一" : i == 1 ? "链统计二" : "链统计三");
+  need = new_listing ("need", own_enterprise, "technology", "链统计", "[]", w.chains[0], TRUE);
+  offer = new_listing ("offer", foreign_enterprise, "technology", "链统计", "[]", w.chains[1], TRUE);
+  g_array_append_val (needs, need);
+  g_array_append_val (offers, offer);
+  for (guint i = 0; i < N_COPY_STEPS; i++)
+    {
+      steps[g_test_rand_int_range (0, G_N_ELEMENTS (steps))] (&w);
+      g_assert_cmpint (chain_copies_differences (), ==, 0);
+    }
+  for (guint i = 0; i < N_COPY_CHAINS; i++)
+    check_copy_chain (w.chains[i]);
 }
 
 /* Fires @body as the viewer and the foreign secretary (both 403), then as
@@ -1132,6 +1368,7 @@ main (int argc, char **argv)
   g_test_add_func ("/matching/transitions-per-role", test_transitions_per_role);
   g_test_add_func ("/matching/stats-exact", test_stats_exact);
   g_test_add_func ("/matching/stats-chain-sides", test_stats_chain_sides);
+  g_test_add_func ("/matching/stats/chain-copies-follow-writes", test_stats_chain_copies_follow_writes);
   g_test_add_func ("/matching/permission-table", test_permission_table);
   rc = g_test_run ();
   lj_test_server_free (server);
