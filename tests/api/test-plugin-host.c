@@ -708,6 +708,43 @@ test_guard_trigger_bodies (void)
 #undef LOG_TABLE
 }
 
+/* Steps that leave a row pointing nowhere are refused, whole.  Without a
+ * guard (as the core migrates) only the tables the steps touched and
+ * their children are checked: the broken row here is in a child the step
+ * never named. */
+static void
+test_migration_foreign_keys_checked (void)
+{
+  g_autoptr (Host) h = host_new (NULL);
+  g_autoptr (GError) error = NULL;
+  const LjMigrationStep steps[] = {
+    { 1, "tables", "CREATE TABLE fk_p (id INTEGER PRIMARY KEY);"
+                   "CREATE TABLE fk_c (p INTEGER REFERENCES fk_p (id) DEFERRABLE INITIALLY DEFERRED);"
+                   "INSERT INTO fk_p VALUES (1); INSERT INTO fk_c VALUES (1);" },
+    { 2, "orphan", "DELETE FROM fk_p" },
+    { 2, "fine", "INSERT INTO fk_p VALUES (2)" },
+  };
+  LjMigrationStep two[] = { steps[0], steps[1] };
+  g_autoptr (LjStmt) st = NULL;
+
+  g_assert_true (lj_store_migrate (h->store, "fk", steps, 1, &error));
+  g_assert_no_error (error);
+  g_assert_false (lj_store_migrate (h->store, "fk", two, 2, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "referring to a missing row of fk_p"));
+  g_clear_error (&error);
+  /* Refused whole: the parent row is still there, step 2 is not recorded. */
+  st = lj_store_prepare (h->store, "SELECT (SELECT count(*) FROM fk_p), (SELECT max (version) FROM lj_schema"
+                         " WHERE component = 'fk')", NULL);
+  g_assert_cmpint (lj_stmt_step (st, NULL), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (st->stmt, 0), ==, 1);
+  g_assert_cmpint (sqlite3_column_int (st->stmt, 1), ==, 1);
+  g_clear_pointer (&st, lj_stmt_release);
+  two[1] = steps[2];
+  g_assert_true (lj_store_migrate (h->store, "fk", two, 2, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_migration_transaction_control_refused (void)
 {
@@ -1167,6 +1204,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plugins/migrate/transaction-control-refused", test_migration_transaction_control_refused);
   g_test_add_func ("/plugins/migrate/guard", test_guard);
   g_test_add_func ("/plugins/migrate/guard/trigger-bodies", test_guard_trigger_bodies);
+  g_test_add_func ("/plugins/migrate/foreign-keys-checked", test_migration_foreign_keys_checked);
   g_test_add_func ("/plugins/start/failure-withdraws-route", test_start_fails);
   g_test_add_func ("/plugins/requires/missing", test_requires_missing);
   g_test_add_func ("/plugins/requires/cycle", test_requires_cycle);
