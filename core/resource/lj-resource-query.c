@@ -31,6 +31,7 @@ struct _LjListQuery {
   char       *from;         /* "<table> t", or the drive's join */
   char       *id_expr;      /* t.id, or the drive's owner column */
   LjFilter   *drive;        /* the filter whose link table the page is read from */
+  gboolean    full_text;    /* a q= matched in the search index */
 };
 
 static const char *const reserved_params[] = { "limit", "cursor", "sort", "q", NULL };
@@ -120,7 +121,10 @@ try_drive (LjListQuery *q, LjFilter *flt, JsonNode *value)
   LjField *f = lj_resource_get_field (q->r, name);
   const char *column = NULL;
 
-  if (q->drive != NULL || flt->drive == NULL)
+  /* A full-text match usually leaves a few rows: then it should lead, and
+   * sorting its rows costs less than walking the whole link in order
+   * (4 against 14 ms for a rare word on the province's biggest chain). */
+  if (q->drive != NULL || flt->drive == NULL || q->full_text)
     return FALSE;
   if (!q->sort_is_id)
     {
@@ -329,6 +333,7 @@ parse_q (LjListQuery *q, LjRequest *req)
         }
       g_string_append_c (phrase, '"');
       add_condition (q, sql, json_node_init_string (json_node_alloc (), phrase->str), 1);
+      q->full_text = TRUE;
       return;
     }
   /* Shorter than a trigram: a scan with LIKE over the same fields. */

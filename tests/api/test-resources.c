@@ -570,6 +570,8 @@ test_chain_sorted_pages (void)
 
   check_chain_orders (s, "");
   check_chain_orders (s, "&ownership=non_public");
+  /* With a full-text match the match leads instead (有限公司). */
+  check_chain_orders (s, "&q=%E6%9C%89%E9%99%90%E5%85%AC%E5%8F%B8");
   before = walk_pages (s, "/api/v1/enterprises?chain_id=1&sort=name&limit=50");
   moved = g_array_index (before, gint64, before->len - 1);
   other = g_array_index (before, gint64, 0);
