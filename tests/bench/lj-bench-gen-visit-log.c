@@ -278,42 +278,10 @@ vl_write_request (Gen *g, GRand *r, Vl *vl, gint64 visit, gint64 team, gint64 e,
   vl_escalations (&q, reg);
   g_snprintf (unit, sizeof unit, "%s%s", PICK_SHARED (districts, mix64 ((guint64) e) >> 16), topic->unit);
 
-  bind_id (vl->log, 1, id);
-  bind_ts (vl->log, 2, reg);
-  bind_text (vl->log, 3, "registered");
-  bind_text (vl->log, 4, "register");
-  bind_text (vl->log, 5, NULL);
-  bind_text (vl->log, 6, "registered");
-  bind_text (vl->log, 7, NULL);
-  bind_text (vl->log, 8, NULL);
-  insert_row (g, vl->log);
+  /* The request before its log and escalations: the visit-log statistics
+   * count those onto their request as they are written (0003). */
   for (int i = 0; i < q.n; i++)
-    {
-      const VlStep *s = &q.steps[i];
-
-      bind_id (vl->log, 1, id);
-      bind_ts (vl->log, 2, s->at);
-      bind_text (vl->log, 3, s->escalation ? "escalation" : "transition");
-      bind_text (vl->log, 4, s->event);
-      bind_text (vl->log, 5, s->from);
-      bind_text (vl->log, 6, s->to);
-      bind_text (vl->log, 7, s->note);
-      bind_text (vl->log, 8, s->data[0] ? s->data : NULL);
-      insert_row (g, vl->log);
-      last = MAX (last, s->at);
-      if (s->escalation)
-        {
-          sqlite3_bind_int64 (vl->escalation, 1, id);
-          bind_text (vl->escalation, 2, s->event + strlen ("escalate_"));
-          bind_ts (vl->escalation, 3, s->at - 1);
-          bind_ts (vl->escalation, 4, s->at);
-          bind_text (vl->escalation, 5, s->to);
-          insert_row (g, vl->escalation);
-          continue;
-        }
-      history (g, "visit-log/requests", id, s->event, s->from, s->to, s->at, s->note, s->data[0] ? s->data : NULL);
-    }
-
+    last = MAX (last, q.steps[i].at);
   sqlite3_bind_int64 (st, 1, id);
   sqlite3_bind_int (st, 2, 1 + q.n);
   bind_ts (st, 3, reg);
@@ -342,6 +310,40 @@ vl_write_request (Gen *g, GRand *r, Vl *vl, gint64 visit, gint64 team, gint64 e,
   bind_ts (st, 27, q.resolved);
   bind_ts (st, 28, q.closed);
   insert_row (g, st);
+  bind_id (vl->log, 1, id);
+  bind_ts (vl->log, 2, reg);
+  bind_text (vl->log, 3, "registered");
+  bind_text (vl->log, 4, "register");
+  bind_text (vl->log, 5, NULL);
+  bind_text (vl->log, 6, "registered");
+  bind_text (vl->log, 7, NULL);
+  bind_text (vl->log, 8, NULL);
+  insert_row (g, vl->log);
+  for (int i = 0; i < q.n; i++)
+    {
+      const VlStep *s = &q.steps[i];
+
+      bind_id (vl->log, 1, id);
+      bind_ts (vl->log, 2, s->at);
+      bind_text (vl->log, 3, s->escalation ? "escalation" : "transition");
+      bind_text (vl->log, 4, s->event);
+      bind_text (vl->log, 5, s->from);
+      bind_text (vl->log, 6, s->to);
+      bind_text (vl->log, 7, s->note);
+      bind_text (vl->log, 8, s->data[0] ? s->data : NULL);
+      insert_row (g, vl->log);
+      if (s->escalation)
+        {
+          sqlite3_bind_int64 (vl->escalation, 1, id);
+          bind_text (vl->escalation, 2, s->event + strlen ("escalate_"));
+          bind_ts (vl->escalation, 3, s->at - 1);
+          bind_ts (vl->escalation, 4, s->at);
+          bind_text (vl->escalation, 5, s->to);
+          insert_row (g, vl->escalation);
+          continue;
+        }
+      history (g, "visit-log/requests", id, s->event, s->from, s->to, s->at, s->note, s->data[0] ? s->data : NULL);
+    }
 }
 
 /* The day of the last activity organisation @org held (organised or
