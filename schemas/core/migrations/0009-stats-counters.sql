@@ -27,8 +27,15 @@ CREATE TRIGGER activity_counts_ad AFTER DELETE ON activities BEGIN
   UPDATE activity_counts SET sessions = sessions - 1, attendances = attendances - old.attendance_count
     WHERE chain_id = ifnull (old.chain_id, 0) AND status = old.status AND kind = old.kind;
 END;
--- attendance_count moves with every attendance row (0006-counters.sql).
-CREATE TRIGGER activity_counts_au AFTER UPDATE OF chain_id, status, kind, attendance_count ON activities BEGIN
+-- attendance_count moves with every attendance row (0006-counters.sql):
+-- then the activity stays in its group and one UPDATE adds the difference.
+CREATE TRIGGER activity_counts_attendance_au AFTER UPDATE OF chain_id, status, kind, attendance_count ON activities
+  WHEN old.chain_id IS new.chain_id AND old.status = new.status AND old.kind = new.kind BEGIN
+  UPDATE activity_counts SET attendances = attendances + new.attendance_count - old.attendance_count
+    WHERE chain_id = ifnull (new.chain_id, 0) AND status = new.status AND kind = new.kind;
+END;
+CREATE TRIGGER activity_counts_au AFTER UPDATE OF chain_id, status, kind, attendance_count ON activities
+  WHEN old.chain_id IS NOT new.chain_id OR old.status <> new.status OR old.kind <> new.kind BEGIN
   UPDATE activity_counts SET sessions = sessions - 1, attendances = attendances - old.attendance_count
     WHERE chain_id = ifnull (old.chain_id, 0) AND status = old.status AND kind = old.kind;
   INSERT INTO activity_counts (chain_id, status, kind, sessions, attendances)
