@@ -4,7 +4,6 @@
  * token), revoke.  An API token never expires by idleness; it may carry an
  * expiry date. */
 #include "lj-auth-private.h"
-#include "json/lj-cursor.h"
 #include "http/lj-request-private.h"
 
 #include <string.h>
@@ -127,25 +126,27 @@ token_create (LjRequest *req, gpointer data, GError **error)
   return TRUE;
 }
 
+static void
+write_listed_token (LjJsonWriter *w, sqlite3_stmt *row)
+{
+  write_token_row (w, row, NULL);
+}
+
 static gboolean
 token_list (LjRequest *req, gpointer data, GError **error)
 {
   gint64 user_id = lj_request_get_path_id (req, "id");
-  const char *cursor = lj_request_get_query (req, "cursor");
   g_autoptr (LjJsonWriter) w = lj_json_writer_new ();
   g_autoptr (LjStmt) st = NULL;
-  gint64 after = 0, last = 0;
-  guint limit, n = 0;
-  int rc;
+  gint64 after = 0;
+  guint limit;
 
   static const char *const params[] = { "limit", "cursor", NULL };
 
   if (!require_user (req, user_id, error))
     return FALSE;
   lj_request_check_query_params (req, params);
-  lj_auth_parse_limit (req, &limit);
-  if (cursor && !lj_cursor_decode_id (cursor, &after))
-    lj_request_add_field_error (req, "cursor", "is not a cursor of this list");
+  lj_auth_parse_page (req, &limit, &after);
   if (lj_request_get_n_field_errors (req) > 0)
     {
       g_set_error_literal (error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_INVALID, "invalid query");
@@ -159,25 +160,8 @@ token_list (LjRequest *req, gpointer data, GError **error)
   sqlite3_bind_int64 (st->stmt, 2, after);
   sqlite3_bind_int (st->stmt, 3, limit + 1);
   lj_json_writer_begin_object (w);
-  lj_json_writer_key (w, "items");
-  lj_json_writer_begin_array (w);
-  while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW && n < limit)
-    {
-      write_token_row (w, st->stmt, NULL);
-      last = sqlite3_column_int64 (st->stmt, 0);
-      n++;
-    }
-  if (rc < 0)
+  if (!lj_auth_write_page (w, st, limit, write_listed_token, error))
     return FALSE;
-  lj_json_writer_end_array (w);
-  lj_json_writer_key (w, "next_cursor");
-  if (rc == SQLITE_ROW)
-    {
-      g_autofree char *next = lj_cursor_encode_id (last);
-      lj_json_writer_string (w, next);
-    }
-  else
-    lj_json_writer_null (w);
   lj_json_writer_end_object (w);
   lj_auth_respond_writer (req, 200, g_steal_pointer (&w));
   return TRUE;

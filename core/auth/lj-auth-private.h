@@ -126,8 +126,11 @@ void      lj_auth_session_routes (LjApp *app);
 void      lj_auth_user_routes (LjApp *app);
 void      lj_auth_token_routes (LjApp *app);
 
-/* Shared by the handlers: the JSON answer and the paged-list cursor. */
+/* Shared by the handlers: the JSON answer and the lists paged by id. */
+typedef void (*LjAuthRowWriter) (LjJsonWriter *w, sqlite3_stmt *row);
+
 void      lj_auth_respond_writer (LjRequest *req, guint status, LjJsonWriter *w);
-gboolean  lj_auth_parse_limit (LjRequest *req, guint *limit);
+void      lj_auth_parse_page (LjRequest *req, guint *limit, gint64 *after);
+gboolean  lj_auth_write_page (LjJsonWriter *w, LjStmt *st, guint limit, LjAuthRowWriter write_row, GError **error);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
  * lj-auth.h), creating users for the CLI, the demo and the tests, and the
  * small helpers the route files share. */
 #include "lj-auth-private.h"
+#include "json/lj-cursor.h"
 
 #include <string.h>
 
@@ -205,21 +206,53 @@ lj_auth_respond_writer (LjRequest *req, guint status, LjJsonWriter *w)
   lj_request_set_response_json (req, status, json, len);
 }
 
-/* Keyset paging by id; the cursor is opaque to clients. */
-gboolean
-lj_auth_parse_limit (LjRequest *req, guint *limit)
+/* Keyset paging by id: `limit`, and `cursor` (opaque to clients) giving
+ * the id to start after; wrong values are field errors on @req. */
+void
+lj_auth_parse_page (LjRequest *req, guint *limit, gint64 *after)
 {
   const char *text = lj_request_get_query (req, "limit");
+  const char *cursor = lj_request_get_query (req, "cursor");
   guint64 v = 0;
 
   *limit = LJ_AUTH_LIST_DEFAULT_LIMIT;
-  if (text == NULL)
-    return TRUE;
-  if (!g_ascii_string_to_unsigned (text, 10, 1, LJ_AUTH_LIST_MAX_LIMIT, &v, NULL))
+  *after = 0;
+  if (text && !g_ascii_string_to_unsigned (text, 10, 1, LJ_AUTH_LIST_MAX_LIMIT, &v, NULL))
+    lj_request_add_field_error (req, "limit", "must be a whole number from 1 to %d", LJ_AUTH_LIST_MAX_LIMIT);
+  else if (text)
+    *limit = (guint) v;
+  if (cursor && !lj_cursor_decode_id (cursor, after))
+    lj_request_add_field_error (req, "cursor", "is not a cursor of this list");
+}
+
+/* "items" and "next_cursor" from @st, which returns up to @limit + 1 rows
+ * in id order, the id in its first column: the extra row only says that
+ * there is a next page. */
+gboolean
+lj_auth_write_page (LjJsonWriter *w, LjStmt *st, guint limit, LjAuthRowWriter write_row, GError **error)
+{
+  gint64 last = 0;
+  guint n = 0;
+  int rc;
+
+  lj_json_writer_key (w, "items");
+  lj_json_writer_begin_array (w);
+  while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW && n < limit)
     {
-      lj_request_add_field_error (req, "limit", "must be a whole number from 1 to %d", LJ_AUTH_LIST_MAX_LIMIT);
-      return FALSE;
+      write_row (w, st->stmt);
+      last = sqlite3_column_int64 (st->stmt, 0);
+      n++;
     }
-  *limit = (guint) v;
+  if (rc < 0)
+    return FALSE;
+  lj_json_writer_end_array (w);
+  lj_json_writer_key (w, "next_cursor");
+  if (rc == SQLITE_ROW)
+    {
+      g_autofree char *next = lj_cursor_encode_id (last);
+      lj_json_writer_string (w, next);
+    }
+  else
+    lj_json_writer_null (w);
   return TRUE;
 }

@@ -6,7 +6,6 @@
  * rows) cannot be deleted, only disabled, so the trail keeps its actors;
  * neither can the last enabled admin lose that status. */
 #include "lj-auth-private.h"
-#include "json/lj-cursor.h"
 #include "http/lj-request-private.h"
 
 #include <string.h>
@@ -228,6 +227,14 @@ respond_user (LjRequest *req, guint status, const LjUser *u)
   lj_auth_respond_writer (req, status, g_steal_pointer (&w));
 }
 
+static void
+write_user_row (LjJsonWriter *w, sqlite3_stmt *row)
+{
+  g_autoptr (LjUser) u = user_from_row (row);
+
+  lj_user_write_json (w, u);
+}
+
 static gboolean
 user_list (LjRequest *req, gpointer data, GError **error)
 {
@@ -240,26 +247,22 @@ user_list (LjRequest *req, gpointer data, GError **error)
   const char *role = lj_request_get_query (req, "role");
   const char *org = lj_request_get_query (req, "org_id");
   const char *disabled = lj_request_get_query (req, "disabled");
-  const char *cursor = lj_request_get_query (req, "cursor");
   g_autoptr (LjJsonWriter) w = lj_json_writer_new ();
   g_autoptr (LjStmt) st = NULL;
-  gint64 after = 0, last = 0, org_id = 0;
-  guint limit, n = 0;
+  gint64 after = 0, org_id = 0;
+  guint limit;
   LjRole r;
-  int rc;
 
   static const char *const params[] = { "role", "org_id", "disabled", "limit", "cursor", NULL };
 
   lj_request_check_query_params (req, params);
-  lj_auth_parse_limit (req, &limit);
+  lj_auth_parse_page (req, &limit, &after);
   if (role && !lj_role_from_string (role, &r))
     lj_request_add_field_error (req, "role", "must be admin, secretary or viewer");
   if (org && !g_ascii_string_to_signed (org, 10, 1, G_MAXINT64, &org_id, NULL))
     lj_request_add_field_error (req, "org_id", "must be an organisation id");
   if (disabled && strcmp (disabled, "true") != 0 && strcmp (disabled, "false") != 0)
     lj_request_add_field_error (req, "disabled", "must be true or false");
-  if (cursor && !lj_cursor_decode_id (cursor, &after))
-    lj_request_add_field_error (req, "cursor", "is not a cursor of this list");
   if (lj_request_get_n_field_errors (req) > 0)
     {
       g_set_error_literal (error, LJ_HTTP_ERROR, LJ_HTTP_ERROR_INVALID, "invalid query");
@@ -284,27 +287,8 @@ user_list (LjRequest *req, gpointer data, GError **error)
       if (pass == 1)
         break;
       lj_json_writer_begin_object (w);
-      lj_json_writer_key (w, "items");
-      lj_json_writer_begin_array (w);
-      while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW && n < limit)
-        {
-          g_autoptr (LjUser) u = user_from_row (st->stmt);
-
-          lj_user_write_json (w, u);
-          last = u->id;
-          n++;
-        }
-      if (rc < 0)
+      if (!lj_auth_write_page (w, st, limit, write_user_row, error))
         return FALSE;
-      lj_json_writer_end_array (w);
-      lj_json_writer_key (w, "next_cursor");
-      if (rc == SQLITE_ROW)
-        {
-          g_autofree char *next = lj_cursor_encode_id (last);
-          lj_json_writer_string (w, next);
-        }
-      else
-        lj_json_writer_null (w);
     }
   if (lj_stmt_step (st, error) != SQLITE_ROW)
     return FALSE;

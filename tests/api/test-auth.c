@@ -351,6 +351,46 @@ test_password_bounds (void)
   g_assert_true (lj_test_has_field_error (shortnew, "new_password"));
 }
 
+/* A list paged by id, one row a page: every row once, in id order, the
+ * last page without a next cursor; a wrong limit or cursor is a 422 naming it. */
+static void
+assert_id_pages (LjTestServer *server, const char *path, guint n_rows)
+{
+  g_autofree char *cursor = NULL;
+  gint64 previous = 0;
+  guint pages = 0;
+
+  do
+    {
+      g_autofree char *url = cursor ? g_strdup_printf ("%s?limit=1&cursor=%s", path, cursor)
+                                    : g_strdup_printf ("%s?limit=1", path);
+      g_autoptr (LjTestResponse) r = lj_test_get (server, url);
+      JsonObject *o;
+      JsonArray *items;
+
+      g_assert_cmpuint (r->status, ==, 200);
+      o = lj_test_object (r);
+      items = json_object_get_array_member (o, "items");
+      g_assert_cmpuint (json_array_get_length (items), ==, 1);
+      g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (items, 0), "id"), >, previous);
+      previous = json_object_get_int_member (json_array_get_object_element (items, 0), "id");
+      g_clear_pointer (&cursor, g_free);
+      if (!json_object_get_null_member (o, "next_cursor"))
+        cursor = g_strdup (json_object_get_string_member (o, "next_cursor"));
+      pages++;
+    }
+  while (cursor && pages <= n_rows);
+  g_assert_cmpuint (pages, ==, n_rows);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *bad = g_strdup_printf ("%s?%s", path, i ? "cursor=not-a-cursor" : "limit=0");
+      g_autoptr (LjTestResponse) r = lj_test_get (server, bad);
+
+      g_assert_cmpuint (r->status, ==, 422);
+      g_assert_true (lj_test_has_field_error (r, i ? "cursor" : "limit"));
+    }
+}
+
 static void
 test_api_tokens (void)
 {
@@ -386,6 +426,7 @@ test_api_tokens (void)
   g_assert_false (json_object_get_null_member (json_array_get_object_element (items, 1), "revoked_at"));
   missing = lj_test_request (server, "DELETE", "/api/v1/users/1/tokens/999", NULL, NULL);
   g_assert_cmpuint (missing->status, ==, 404);
+  assert_id_pages (server, path, 2);
 }
 
 static gboolean
@@ -552,6 +593,7 @@ test_users_crud (void)
   page = lj_test_get (server, cursor);
   g_assert_cmpuint (page->status, ==, 200);
   g_assert_true (json_object_get_null_member (lj_test_object (page), "next_cursor"));
+  assert_id_pages (server, "/api/v1/users", 2);
   /* The admin has acted (created wang): refused, disable instead. */
   last = lj_test_request (server, "DELETE", "/api/v1/users/1", NULL, NULL);
   g_assert_cmpuint (last->status, ==, 409);
