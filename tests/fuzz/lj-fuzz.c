@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* See lj-fuzz.h. */
 #include "lj-fuzz.h"
+#include "../api/lj-test-tickets.h"
 
 #include "app/lj-app-private.h"
 #include "auth/lj-auth.h"
@@ -20,51 +21,14 @@ static char *tokens[LJ_FUZZ_N_PRINCIPALS];
 static gint64 scope_root[LJ_FUZZ_N_PRINCIPALS];
 static char *tmp_dir;
 
-static const char TICKETS_TABLE[] =
-  "CREATE TABLE IF NOT EXISTS test_tickets ("
-  "  id INTEGER PRIMARY KEY, title TEXT NOT NULL, org_id INTEGER NOT NULL REFERENCES organizations (id),"
-  "  reviewer_org_id INTEGER REFERENCES organizations (id),"
-  "  state TEXT NOT NULL DEFAULT 'draft', outcome TEXT, days INTEGER,"
-  "  version INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT;"
-  "INSERT OR IGNORE INTO organizations (id, name, kind, parent_id, version, created_at, updated_at) VALUES"
-  "  (9001, 'Owner committee', 'committee', NULL, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),"
-  "  (9002, 'Owner branch', 'branch', 9001, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),"
-  "  (9003, 'Reviewing committee', 'committee', NULL, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),"
-  "  (9004, 'Other committee', 'committee', NULL, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');"
+/* Tickets in each state, and one the test principals do not own. */
+static const char TICKETS_ROWS[] =
   "INSERT INTO test_tickets (title, org_id, reviewer_org_id, state, created_at, updated_at) VALUES"
   "  ('draft', 9002, 9003, 'draft', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),"
   "  ('submitted', 9002, 9003, 'submitted', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),"
   "  ('under review', 9002, 9003, 'under_review', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),"
   "  ('open', 9002, 9003, 'open', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),"
   "  ('other', 9004, NULL, 'draft', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');";
-
-/* As tests/api/test-state-machine.c's tickets. */
-static const char TICKETS[] =
-  "{\"title\": \"Ticket\", \"x-lj-name\": \"tickets\", \"x-lj-table\": \"test_tickets\","
-  " \"x-lj-singular\": \"ticket\", \"x-lj-owner\": \"t.org_id\", \"type\": \"object\","
-  " \"additionalProperties\": false, \"required\": [\"title\", \"org_id\"],"
-  " \"properties\": {"
-  "  \"title\": {\"type\": \"string\", \"minLength\": 1, \"maxLength\": 100},"
-  "  \"org_id\": {\"type\": \"integer\", \"x-lj-ref\": \"organizations\"},"
-  "  \"reviewer_org_id\": {\"type\": \"integer\", \"x-lj-ref\": \"organizations\"},"
-  "  \"state\": {\"type\": \"string\", \"readOnly\": true, \"x-lj-sql\": \"t.state\", \"default\": \"draft\","
-  "             \"enum\": [\"draft\", \"submitted\", \"under_review\", \"rejected\", \"open\", \"solved\", \"withdrawn\"]},"
-  "  \"outcome\": {\"type\": \"string\", \"enum\": [\"solved\", \"partly_solved\", \"not_solved\"]},"
-  "  \"days\": {\"type\": \"integer\", \"minimum\": 0, \"maximum\": 365}}}";
-
-static const char MACHINE[] =
-  "{\"field\": \"state\", \"initial\": \"draft\","
-  " \"predicates\": {\"reviewer\": \"lj_in_scope(t.reviewer_org_id)\"},"
-  " \"events\": {"
-  "  \"submit\": {\"from\": [\"draft\"], \"to\": \"submitted\", \"allow\": [\"owner\"]},"
-  "  \"review\": {\"from\": [\"submitted\"], \"to\": \"under_review\", \"allow\": [\"admin\", \"reviewer\"]},"
-  "  \"reject\": {\"from\": [\"under_review\"], \"to\": \"rejected\", \"allow\": [\"admin\", \"reviewer\"],"
-  "              \"requires\": [\"reason\"]},"
-  "  \"publish\": {\"from\": [\"under_review\"], \"to\": \"open\", \"allow\": [\"admin\", \"reviewer\"]},"
-  "  \"solve\": {\"from\": [\"open\"], \"to\": \"solved\", \"allow\": [\"owner\"], \"requires\": [\"outcome\"],"
-  "             \"sets\": [\"outcome\", \"days\"], \"optional\": [\"evidence\"]},"
-  "  \"withdraw\": {\"from\": [\"draft\", \"submitted\", \"under_review\"], \"to\": \"withdrawn\","
-  "                \"allow\": [\"owner\"]}}}";
 
 /* The scope oracle.  Owners as docs/api.md defines them: a member by
  * org_id, an activity by organizer_org_id, an organisation by its parent,
@@ -212,6 +176,7 @@ lj_fuzz_init (void)
   if (!lj_demo_load (lj_store_get_db (store), LJ_DEMO_DEFAULT_SEED, &error))
     die ("demo", error);
   exec_or_die (TICKETS_TABLE);
+  exec_or_die (TICKETS_ROWS);
   sec_org = query_int ("SELECT o.id FROM organizations o WHERE o.kind IN ('branch', 'general_branch') "
                        "AND EXISTS (SELECT 1 FROM organization_enterprises oe WHERE oe.org_id = o.id) "
                        "AND EXISTS (SELECT 1 FROM members m WHERE m.org_id = o.id) ORDER BY o.id LIMIT 1");
