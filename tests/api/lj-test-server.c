@@ -11,6 +11,7 @@
 #include "plugin/lj-plugin-private.h"
 
 #include <gio/gio.h>
+#include <sqlite3.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
@@ -546,4 +547,42 @@ lj_test_rss_kib (void)
   if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) || !(line = strstr (status, "VmRSS:")))
     return 0;
   return g_ascii_strtoull (line + strlen ("VmRSS:"), NULL, 10);
+}
+
+gint64
+lj_test_db_int (LjTestServer *server, const char *sql, gint64 arg)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  gint64 v = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (lj_test_server_get_db_path (server), &db, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
+    g_error ("%s: %s", sql, sqlite3_errmsg (db));
+  if (sqlite3_bind_parameter_count (st) > 0)
+    sqlite3_bind_int64 (st, 1, arg);
+  if (sqlite3_step (st) == SQLITE_ROW)
+    v = sqlite3_column_int64 (st, 0);
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+  return v;
+}
+
+gint64
+lj_test_pick_id (GRand *rand, GArray *ids)
+{
+  return ids->len ? g_array_index (ids, gint64, g_rand_int_range (rand, 0, ids->len)) : 0;
+}
+
+void
+lj_test_forget_id (GArray *ids, gint64 id)
+{
+  for (guint i = 0; i < ids->len; i++)
+    if (g_array_index (ids, gint64, i) == id)
+      {
+        g_array_remove_index_fast (ids, i);
+        return;
+      }
 }

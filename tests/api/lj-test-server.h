@@ -88,6 +88,16 @@ gboolean        lj_test_has_field_error (LjTestResponse *resp, const char *field
 /* The server process's resident memory in KiB (VmRSS). */
 guint64         lj_test_rss_kib (void);
 
+/* The first column of the first row of @sql, with ?1 bound to @arg, read
+ * through a read-only connection of the test's own to the server's
+ * database (an oracle beside the API); -1 when there is no row. */
+gint64          lj_test_db_int (LjTestServer *server, const char *sql, gint64 arg);
+
+/* Random walks over the records a test made: one of @ids at random (0 when
+ * there is none), and forgetting one that was deleted. */
+gint64          lj_test_pick_id (GRand *rand, GArray *ids);
+void            lj_test_forget_id (GArray *ids, gint64 id);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LjTestResponse, lj_test_response_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LjTestServer, lj_test_server_free)
 

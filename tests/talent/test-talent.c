@@ -47,19 +47,7 @@ post_id (const char *token, const char *path, const char *body)
 static gint64
 db_int (const char *sql, gint64 a)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *st = NULL;
-  gint64 v = -1;
-
-  g_assert_cmpint (sqlite3_open_v2 (lj_test_server_get_db_path (server), &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), ==, SQLITE_OK);
-  sqlite3_bind_int64 (st, 1, a);
-  if (sqlite3_step (st) == SQLITE_ROW)
-    v = sqlite3_column_int64 (st, 0);
-  sqlite3_finalize (st);
-  sqlite3_close (db);
-  return v;
+  return lj_test_db_int (server, sql, a);
 }
 
 static LjTestResponse *

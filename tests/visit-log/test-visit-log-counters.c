@@ -68,18 +68,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (World, world_free)
 static gint64
 pick (World *w, GArray *ids)
 {
-  return ids->len ? g_array_index (ids, gint64, g_rand_int_range (w->rand, 0, ids->len)) : 0;
-}
-
-static void
-forget (GArray *ids, gint64 id)
-{
-  for (guint i = 0; i < ids->len; i++)
-    if (g_array_index (ids, gint64, i) == id)
-      {
-        g_array_remove_index_fast (ids, i);
-        return;
-      }
+  return lj_test_pick_id (w->rand, ids);
 }
 
 static void
@@ -206,7 +195,7 @@ change_assignment (World *w)
   if (g_rand_int_range (w->rand, 0, 4) == 0)
     {
       if (send_status (w, "DELETE", path, NULL) == 204)
-        forget (w->assignments, id);
+        lj_test_forget_id (w->assignments, id);
       return;
     }
   send_status (w, "PATCH", path, random_of (w, bodies, G_N_ELEMENTS (bodies)));
@@ -287,7 +276,7 @@ change_visit (World *w)
       break;
     default:
       if (send_status (w, "DELETE", path, NULL) == 204)
-        forget (w->visits, id);
+        lj_test_forget_id (w->visits, id);
       return;
     }
   send_status (w, "PATCH", path, body);
@@ -372,7 +361,7 @@ work_request (World *w)
   if (roll < 2)
     {
       if (send_status (w, "DELETE", path, NULL) == 204)
-        forget (w->requests, id);
+        lj_test_forget_id (w->requests, id);
       return;
     }
   if (roll == 2)
@@ -446,7 +435,7 @@ enterprise_comes_or_goes (World *w)
       id = pick (w, w->new_enterprises);
       path = g_strdup_printf ("/api/v1/enterprises/%" G_GINT64_FORMAT, id);
       if (send_status (w, "DELETE", path, NULL) == 204)
-        forget (w->new_enterprises, id);
+        lj_test_forget_id (w->new_enterprises, id);
       return;
     }
   {
@@ -477,8 +466,8 @@ chain_comes_or_goes (World *w)
       path = g_strdup_printf ("/api/v1/chains/%" G_GINT64_FORMAT, id);
       if (send_status (w, "DELETE", path, NULL) == 204)
         {
-          forget (w->new_chains, id);
-          forget (w->chains, id);
+          lj_test_forget_id (w->new_chains, id);
+          lj_test_forget_id (w->chains, id);
         }
       return;
     }
