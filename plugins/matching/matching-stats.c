@@ -67,10 +67,13 @@ typedef struct {
   gint64 agreements_by_kind[N_KEYS (agreement_kinds)];
 } MatchingStats;
 
-static const char *
-period_form (const PeriodSql *sql, const LjStatsQuery *q)
+/* The park's or the chain's statement, in the form of @q's period. */
+static LjStmt *
+prepare_period (LjRequest *req, const LjStatsQuery *q, const PeriodSql *park, const PeriodSql *chain, GError **error)
 {
-  return sql->forms[(q->from != NULL ? 1 : 0) + (q->to != NULL ? 2 : 0)];
+  const PeriodSql *sql = q->chain_id != 0 ? chain : park;
+
+  return lj_stats_query_prepare (req, q, sql->forms[(q->from != NULL ? 1 : 0) + (q->to != NULL ? 2 : 0)], error);
 }
 
 /* The position of @key among @keys, or -1: a value the CHECKs allow but
@@ -96,7 +99,7 @@ count_events (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GErro
     "SELECT e.kind, count (*), ifnull (sum (e.attendee_count), 0) FROM matching_events e"
     " WHERE " CHAIN_EVENTS " AND e.state IN ('held', 'archived')", SINCE ("e.starts_at"), BEFORE ("e.starts_at"),
     " GROUP BY e.kind");
-  g_autoptr (LjStmt) st = lj_stats_query_prepare (req, q, period_form (q->chain_id != 0 ? &chain : &park, q), error);
+  g_autoptr (LjStmt) st = prepare_period (req, q, &park, &chain, error);
   sqlite3_stmt *s;
   int rc;
 
@@ -129,7 +132,7 @@ count_registrations (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats
   static const PeriodSql chain = PERIOD_AND (REGISTRATIONS " AND " CHAIN_EVENTS, SINCE ("e.starts_at"),
                                              BEFORE ("e.starts_at"), "");
 #undef REGISTRATIONS
-  g_autoptr (LjStmt) st = lj_stats_query_prepare (req, q, period_form (q->chain_id != 0 ? &chain : &park, q), error);
+  g_autoptr (LjStmt) st = prepare_period (req, q, &park, &chain, error);
 
   if (st == NULL || lj_stmt_step (st, error) != SQLITE_ROW)
     return FALSE;
@@ -138,42 +141,30 @@ count_registrations (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats
   return TRUE;
 }
 
-/* ---- the park ---- */
+/* ---- listings, matches and agreements ---- */
 
-static void
-count_listing (MatchingStats *stats, const unsigned char *direction, const unsigned char *type, gint64 n)
-{
-  int d = key_index (directions, direction);
-  int t = key_index (listing_types, type);
-
-  if (d >= 0 && t >= 0)
-    stats->listings[d][t] += n;
-}
-
-static void
-count_match (MatchingStats *stats, const unsigned char *state, gint64 n)
-{
-  int k = key_index (match_states, state);
-
-  if (k >= 0)
-    stats->matches_by_stage[k] += n;
-}
-
-/* One count per direction and type, each over its own range of
- * matching_listings_published_idx (from the period's start, if any): a
+/* The listings published in the period, per direction and type.  The
+ * park: one count per direction and type, each over its own range of
+ * matching_listings_published_idx (from the period's start, if any), as a
  * GROUP BY over the whole index compares every entry's group and costs
- * half as much again, five times as much in a period. */
+ * half as much again, five times as much in a period.  A chain: its range
+ * of the per-chain copy matching_listing_chain_facts (migration 0003),
+ * instead of a table probe per listing of the chain. */
 static gboolean
-count_park_listings (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GError **error)
+count_listings (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GError **error)
 {
-  static const PeriodSql sql = PERIOD_AND (
+  static const PeriodSql park = PERIOD_AND (
     "WITH d (direction) AS (VALUES ('need'), ('offer')),"
     " t (type) AS (VALUES ('technology'), ('financing'), ('talent'), ('equipment'), ('supply'), ('purchase'),"
     " ('market'), ('policy'), ('space'))"
     " SELECT d.direction, t.type, (SELECT count (*) FROM matching_listings l"
     " WHERE l.direction = d.direction AND l.type = t.type AND l.published_at IS NOT NULL",
     SINCE ("l.published_at"), BEFORE ("l.published_at"), ") FROM d, t");
-  g_autoptr (LjStmt) st = lj_stats_query_prepare (req, q, period_form (&sql, q), error);
+  static const PeriodSql chain = PERIOD_AND (
+    "SELECT f.direction, f.type, count (*) FROM matching_listing_chain_facts f"
+    " WHERE f.chain_id = :chain AND f.published_at IS NOT NULL",
+    SINCE ("f.published_at"), BEFORE ("f.published_at"), " GROUP BY f.direction, f.type");
+  g_autoptr (LjStmt) st = prepare_period (req, q, &park, &chain, error);
   sqlite3_stmt *s;
   int rc;
 
@@ -181,111 +172,33 @@ count_park_listings (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats
     return FALSE;
   s = lj_stmt_get (st);
   while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
-    count_listing (stats, sqlite3_column_text (s, 0), sqlite3_column_text (s, 1), sqlite3_column_int64 (s, 2));
+    {
+      int d = key_index (directions, sqlite3_column_text (s, 0));
+      int t = key_index (listing_types, sqlite3_column_text (s, 1));
+
+      if (d >= 0 && t >= 0)
+        stats->listings[d][t] += sqlite3_column_int64 (s, 2);
+    }
   return rc == SQLITE_DONE;
 }
 
-/* One count per stage over its range of matching_matches_stats_idx, as
- * for listings. */
+/* The matches created in the period, per stage.  The park: one count per
+ * stage over its range of matching_matches_stats_idx, as for listings.  A
+ * chain: its matches (those with the need or the offer on it, each once)
+ * from the per-chain copy matching_match_chain_facts, instead of a pass
+ * over every match of the park. */
 static gboolean
-count_park_matches (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GError **error)
+count_matches (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GError **error)
 {
-  static const PeriodSql sql = PERIOD_AND (
+  static const PeriodSql park = PERIOD_AND (
     "WITH s (state) AS (VALUES ('suggested'), ('contacted'), ('negotiating'), ('intent_signed'), ('contract_signed'),"
     " ('delivered'), ('stalled'), ('closed_lost'))"
     " SELECT s.state, (SELECT count (*) FROM matching_matches m WHERE m.state = s.state",
     SINCE ("m.created_at"), BEFORE ("m.created_at"), ") FROM s");
-  g_autoptr (LjStmt) st = lj_stats_query_prepare (req, q, period_form (&sql, q), error);
-  sqlite3_stmt *s;
-  int rc;
-
-  if (st == NULL)
-    return FALSE;
-  s = lj_stmt_get (st);
-  while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
-    count_match (stats, sqlite3_column_text (s, 0), sqlite3_column_int64 (s, 1));
-  return rc == SQLITE_DONE;
-}
-
-/* Adds the agreement on the current row of @s: its kind in @kind_column,
- * its amount in the next. */
-static void
-count_agreement (MatchingStats *stats, sqlite3_stmt *s, int kind_column)
-{
-  int k = key_index (agreement_kinds, sqlite3_column_text (s, kind_column));
-
-  stats->agreements++;
-  if (sqlite3_column_type (s, kind_column + 1) != SQLITE_NULL)
-    stats->agreements_amount_cny += sqlite3_column_double (s, kind_column + 1);
-  if (k >= 0)
-    stats->agreements_by_kind[k]++;
-}
-
-/* Signed in the period, of a match that exists.  The amounts are added
- * here in the agreements' id order, the order SQLite's sum () saw them in
- * before, so that a total of amounts with fractions comes out to the same
- * bits (SQLite 3.40 adds doubles one by one, as this does). */
-static gboolean
-count_park_agreements (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GError **error)
-{
-  static const PeriodSql sql = PERIOD_AND (
-    "SELECT a.kind, a.amount_cny FROM matching_agreements a, matching_matches m WHERE m.id = a.match_id",
-    SINCE_DAY ("a.signed_on"), BEFORE_DAY ("a.signed_on"), " ORDER BY a.id");
-  g_autoptr (LjStmt) st = lj_stats_query_prepare (req, q, period_form (&sql, q), error);
-  int rc;
-
-  if (st == NULL)
-    return FALSE;
-  while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
-    count_agreement (stats, lj_stmt_get (st), 0);
-  return rc == SQLITE_DONE;
-}
-
-static gboolean
-count_park (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GError **error)
-{
-  return count_park_listings (req, q, stats, error) &&
-         count_park_matches (req, q, stats, error) &&
-         count_park_agreements (req, q, stats, error);
-}
-
-/* ---- one chain ---- */
-
-/* A chain's figures come from the per-chain copies of migration 0003
- * (matching_listing_chain_facts, matching_match_chain_facts), one range of
- * rows for the chain, narrowed by the period like the park's indexes: the
- * same counts as reading the chain's listings and then every match of the
- * park, which cost a table probe a listing and a pass over all matches. */
-
-/* The chain's listings published in the period, per direction and type. */
-static gboolean
-count_chain_listings (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GError **error)
-{
-  static const PeriodSql sql = PERIOD_AND (
-    "SELECT f.direction, f.type, count (*) FROM matching_listing_chain_facts f"
-    " WHERE f.chain_id = :chain AND f.published_at IS NOT NULL",
-    SINCE ("f.published_at"), BEFORE ("f.published_at"), " GROUP BY f.direction, f.type");
-  g_autoptr (LjStmt) st = lj_stats_query_prepare (req, q, period_form (&sql, q), error);
-  sqlite3_stmt *s;
-  int rc;
-
-  if (st == NULL)
-    return FALSE;
-  s = lj_stmt_get (st);
-  while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
-    count_listing (stats, sqlite3_column_text (s, 0), sqlite3_column_text (s, 1), sqlite3_column_int64 (s, 2));
-  return rc == SQLITE_DONE;
-}
-
-/* The chain's matches created in the period, per stage: those with the
- * need or the offer on the chain, each once. */
-static gboolean
-count_chain_matches (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GError **error)
-{
-  static const PeriodSql sql = PERIOD_AND (
+  static const PeriodSql chain = PERIOD_AND (
     "SELECT f.state, count (*) FROM matching_match_chain_facts f WHERE f.chain_id = :chain",
     SINCE ("f.created_at"), BEFORE ("f.created_at"), " GROUP BY f.state");
-  g_autoptr (LjStmt) st = lj_stats_query_prepare (req, q, period_form (&sql, q), error);
+  g_autoptr (LjStmt) st = prepare_period (req, q, &park, &chain, error);
   sqlite3_stmt *s;
   int rc;
 
@@ -293,36 +206,49 @@ count_chain_matches (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats
     return FALSE;
   s = lj_stmt_get (st);
   while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
-    count_match (stats, sqlite3_column_text (s, 0), sqlite3_column_int64 (s, 1));
+    {
+      int k = key_index (match_states, sqlite3_column_text (s, 0));
+
+      if (k >= 0)
+        stats->matches_by_stage[k] += sqlite3_column_int64 (s, 1);
+    }
   return rc == SQLITE_DONE;
 }
 
-/* Signed in the period, of one of the chain's matches; in id order, as for
- * the park.  The chain's matches first (CROSS JOIN), then each one's
- * agreements from matching_agreements_match_idx. */
+/* Signed in the period, of a match that exists (a chain: of one of its
+ * matches, read first with CROSS JOIN, then each one's agreements from
+ * matching_agreements_match_idx).  The amounts are added here in the
+ * agreements' id order, the order SQLite's sum () saw them in before, so
+ * that a total of amounts with fractions comes out to the same bits
+ * (SQLite 3.40 adds doubles one by one, as this does). */
 static gboolean
-count_chain_agreements (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GError **error)
+count_agreements (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GError **error)
 {
-  static const PeriodSql sql = PERIOD_AND (
+  static const PeriodSql park = PERIOD_AND (
+    "SELECT a.kind, a.amount_cny FROM matching_agreements a, matching_matches m WHERE m.id = a.match_id",
+    SINCE_DAY ("a.signed_on"), BEFORE_DAY ("a.signed_on"), " ORDER BY a.id");
+  static const PeriodSql chain = PERIOD_AND (
     "SELECT a.kind, a.amount_cny FROM matching_match_chain_facts f"
     " CROSS JOIN matching_agreements a ON a.match_id = f.match_id WHERE f.chain_id = :chain",
     SINCE_DAY ("a.signed_on"), BEFORE_DAY ("a.signed_on"), " ORDER BY a.id");
-  g_autoptr (LjStmt) st = lj_stats_query_prepare (req, q, period_form (&sql, q), error);
+  g_autoptr (LjStmt) st = prepare_period (req, q, &park, &chain, error);
+  sqlite3_stmt *s;
   int rc;
 
   if (st == NULL)
     return FALSE;
+  s = lj_stmt_get (st);
   while ((rc = lj_stmt_step (st, error)) == SQLITE_ROW)
-    count_agreement (stats, lj_stmt_get (st), 0);
-  return rc == SQLITE_DONE;
-}
+    {
+      int k = key_index (agreement_kinds, sqlite3_column_text (s, 0));
 
-static gboolean
-count_chain (LjRequest *req, const LjStatsQuery *q, MatchingStats *stats, GError **error)
-{
-  return count_chain_listings (req, q, stats, error) &&
-         count_chain_matches (req, q, stats, error) &&
-         count_chain_agreements (req, q, stats, error);
+      stats->agreements++;
+      if (sqlite3_column_type (s, 1) != SQLITE_NULL)
+        stats->agreements_amount_cny += sqlite3_column_double (s, 1);
+      if (k >= 0)
+        stats->agreements_by_kind[k]++;
+    }
+  return rc == SQLITE_DONE;
 }
 
 /* ---- the section ---- */
@@ -376,7 +302,8 @@ matching_stats_section (LjRequest *req, const LjStatsQuery *query, gpointer user
 
   if (!count_events (req, query, &stats, error) ||
       !count_registrations (req, query, &stats, error) ||
-      !(query->chain_id != 0 ? count_chain (req, query, &stats, error) : count_park (req, query, &stats, error)))
+      !count_listings (req, query, &stats, error) || !count_matches (req, query, &stats, error) ||
+      !count_agreements (req, query, &stats, error))
     return NULL;
   return build_section (&stats);
 }
