@@ -21,11 +21,6 @@
  * off the indexes that make a chain's figures cheap (docs/performance.md,
  * finding 6).  Each pair below is { park, chain }, bound by
  * lj_stats_query_prepare (): :chain, and the period :from, :to. */
-typedef struct {
-  const char *park;
-  const char *chain;
-} LjStatsSql;
-
 #define ELIGIBLE(e) e ".status = 'active' AND " e ".ownership = 'non_public' AND " e ".three_haves = 1"
 /* A chain's eligible enterprises: a range of enterprise_chains_coverage_idx,
  * whose eligible and covered columns copy the enterprise's (0009). */
@@ -65,10 +60,20 @@ lj_stats_query_prepare (LjRequest *req, const LjStatsQuery *query, const char *s
   return st;
 }
 
+/**
+ * lj_stats_query_prepare_scoped:
+ * See lj-plugin.h.
+ */
+LjStmt *
+lj_stats_query_prepare_scoped (LjRequest *req, const LjStatsQuery *query, const LjStatsSql *sql, GError **error)
+{
+  return lj_stats_query_prepare (req, query, query->chain_id > 0 ? sql->chain : sql->park, error);
+}
+
 static LjStmt *
 scoped (LjStatsScope *s, const LjStatsSql *sql, GError **error)
 {
-  return lj_stats_query_prepare (s->req, &s->query, s->query.chain_id > 0 ? sql->chain : sql->park, error);
+  return lj_stats_query_prepare_scoped (s->req, &s->query, sql, error);
 }
 
 /* Members are formal or probationary (a CHECK in 0001-core.sql), so formal

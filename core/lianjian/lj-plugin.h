@@ -305,6 +305,24 @@ LjStmt     *lj_stats_query_prepare (LjRequest          *req,
                                     const char         *sql,
                                     GError            **error);
 
+/* A figure's two statements: for the whole park, and for one chain. */
+typedef struct {
+  const char *park;
+  const char *chain;
+} LjStatsSql;
+
+/**
+ * lj_stats_query_prepare_scoped:
+ * As lj_stats_query_prepare (), with @sql's chain statement when @query
+ * names a chain and its park statement otherwise.
+ * Returns: (transfer full) (nullable): the statement, or NULL with @error.
+ */
+LJ_AVAILABLE_IN_1_0
+LjStmt     *lj_stats_query_prepare_scoped (LjRequest          *req,
+                                           const LjStatsQuery *query,
+                                           const LjStatsSql   *sql,
+                                           GError            **error);
+
 /* ---- configuration ---- */
 
 typedef enum {

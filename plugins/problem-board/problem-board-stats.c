@@ -19,11 +19,6 @@
  * statement with ":chain = 0 OR p.chain_id = :chain" would serve both, but
  * it keeps SQLite off the index that makes a chain's figures cheap.  The
  * period is :from <= x < :to, either NULL meaning unbounded. */
-typedef struct {
-  const char *park;
-  const char *chain;
-} PbStatsSql;
-
 #define IN_PERIOD(x) "(:from IS NULL OR " x " >= :from) AND (:to IS NULL OR " x " < :to)"
 
 /* Per chain: the problems submitted in the period. */
@@ -31,7 +26,7 @@ typedef struct {
   "SELECT p.chain_id, count (*) FROM problem_board_problems p" \
   " WHERE p.submitted_at IS NOT NULL AND " IN_PERIOD ("p.submitted_at") in_chain " GROUP BY p.chain_id"
 
-static const PbStatsSql posted_sql = {
+static const LjStatsSql posted_sql = {
   POSTED_SQL (""),
   POSTED_SQL (" AND p.chain_id = :chain"),
 };
@@ -45,7 +40,7 @@ static const PbStatsSql posted_sql = {
   " FROM problem_board_problems p WHERE p.state IN ('open', 'in_progress', 'on_hold', 'delivered', 'unsolved')" \
   in_chain " GROUP BY p.state, p.chain_id"
 
-static const PbStatsSql states_sql = {
+static const LjStatsSql states_sql = {
   STATES_SQL (""),
   STATES_SQL (" AND p.chain_id = :chain"),
 };
@@ -61,7 +56,7 @@ static const PbStatsSql states_sql = {
   " FROM problem_board_problems p INDEXED BY problem_board_problems_solved_idx" \
   " WHERE p.state = 'solved' AND " IN_PERIOD ("p.solved_at") in_chain
 
-static const PbStatsSql solved_sql = {
+static const LjStatsSql solved_sql = {
   SOLVED_SQL (""),
   SOLVED_SQL (" AND p.chain_id = :chain"),
 };
@@ -79,13 +74,13 @@ static const char PARTY_TEAMS_SQL[] =
   " count (*) FILTER (WHERE pr.status = 'lagging')" \
   " FROM problem_board_projects pr" in_chain " GROUP BY pr.chain_id"
 
-static const PbStatsSql projects_sql = {
+static const LjStatsSql projects_sql = {
   PROJECTS_SQL (""),
   PROJECTS_SQL (" WHERE pr.chain_id = :chain"),
 };
 
 /* by_chain lists every chain of the scope, with or without problems. */
-static const PbStatsSql chains_sql = {
+static const LjStatsSql chains_sql = {
   "SELECT id FROM chains ORDER BY id",
   "SELECT id FROM chains WHERE id = :chain",
 };
@@ -151,17 +146,10 @@ chain_figures (PbTally *t, gint64 chain_id)
   return f;
 }
 
-/* The park's or the chain's statement of @sql, with the period bound. */
-static LjStmt *
-prepare_scoped (LjRequest *req, const PbStatsSql *sql, const LjStatsQuery *query, GError **error)
-{
-  return lj_stats_query_prepare (req, query, query->chain_id > 0 ? sql->chain : sql->park, error);
-}
-
 static gboolean
 tally_posted (LjRequest *req, const LjStatsQuery *query, PbTally *t, GError **error)
 {
-  g_autoptr (LjStmt) st = prepare_scoped (req, &posted_sql, query, error);
+  g_autoptr (LjStmt) st = lj_stats_query_prepare_scoped (req, query, &posted_sql, error);
   sqlite3_stmt *s;
   int rc;
 
@@ -187,7 +175,7 @@ add_state (PbFigures *f, const char *state, gint64 n, gint64 closed_in_period)
 static gboolean
 tally_states (LjRequest *req, const LjStatsQuery *query, PbTally *t, GError **error)
 {
-  g_autoptr (LjStmt) st = prepare_scoped (req, &states_sql, query, error);
+  g_autoptr (LjStmt) st = lj_stats_query_prepare_scoped (req, query, &states_sql, error);
   sqlite3_stmt *s;
   int rc;
 
@@ -249,7 +237,7 @@ tally_solved (LjRequest *req, const LjStatsQuery *query, PbTally *t, GError **er
 
   if (!load_party_teams (req, t, error))
     return FALSE;
-  st = prepare_scoped (req, &solved_sql, query, error);
+  st = lj_stats_query_prepare_scoped (req, query, &solved_sql, error);
   if (st == NULL)
     return FALSE;
   s = lj_stmt_get (st);
@@ -273,7 +261,7 @@ tally_solved (LjRequest *req, const LjStatsQuery *query, PbTally *t, GError **er
 static gboolean
 tally_projects (LjRequest *req, const LjStatsQuery *query, PbTally *t, GError **error)
 {
-  g_autoptr (LjStmt) st = prepare_scoped (req, &projects_sql, query, error);
+  g_autoptr (LjStmt) st = lj_stats_query_prepare_scoped (req, query, &projects_sql, error);
   sqlite3_stmt *s;
   int rc;
 
@@ -412,7 +400,7 @@ add_figures (JsonBuilder *b, PbFigures *f)
 static gboolean
 add_by_chain (LjRequest *req, const LjStatsQuery *query, PbTally *t, JsonBuilder *b, GError **error)
 {
-  g_autoptr (LjStmt) st = prepare_scoped (req, &chains_sql, query, error);
+  g_autoptr (LjStmt) st = lj_stats_query_prepare_scoped (req, query, &chains_sql, error);
   g_autoptr (GArray) no_days = g_array_new (FALSE, FALSE, sizeof (double));
   PbFigures none = { .days = no_days };
   int rc;

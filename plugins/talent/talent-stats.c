@@ -115,13 +115,6 @@ find_by_id (GArray *array, gint64 id)
   return bsearch (&id, array->data, array->len, g_array_get_element_size (array), compare_id);
 }
 
-/* The park or the chain variant of a statement, with the query bound. */
-static LjStmt *
-prepare_scoped (LjRequest *req, const LjStatsQuery *q, const char *park_sql, const char *chain_sql, GError **error)
-{
-  return lj_stats_query_prepare (req, q, q->chain_id ? chain_sql : park_sql, error);
-}
-
 /* The programmes of the scope, by id. */
 static gboolean
 load_programmes (LjRequest *req, const LjStatsQuery *q, GArray *programmes, GError **error)
@@ -131,7 +124,8 @@ load_programmes (LjRequest *req, const LjStatsQuery *q, GArray *programmes, GErr
   static const char chain_sql[] =
     "SELECT p.id, p.state <> 'cancelled', " PROGRAMME_OVERLAPS " FROM talent_programmes p "
     "WHERE p.id IN " CHAIN_PROGRAMMES " ORDER BY p.id";
-  g_autoptr (LjStmt) st = prepare_scoped (req, q, park_sql, chain_sql, error);
+  static const LjStatsSql sql = { park_sql, chain_sql };
+  g_autoptr (LjStmt) st = lj_stats_query_prepare_scoped (req, q, &sql, error);
   int rc;
 
   if (st == NULL)
@@ -167,7 +161,8 @@ add_sessions (LjRequest *req, const LjStatsQuery *q, GArray *programmes, GError 
   int rc;
 
   {
-    g_autoptr (LjStmt) st = prepare_scoped (req, q, sessions_park_sql, sessions_chain_sql, error);
+    static const LjStatsSql sessions_sql = { sessions_park_sql, sessions_chain_sql };
+    g_autoptr (LjStmt) st = lj_stats_query_prepare_scoped (req, q, &sessions_sql, error);
 
     if (st == NULL)
       return FALSE;
@@ -182,7 +177,8 @@ add_sessions (LjRequest *req, const LjStatsQuery *q, GArray *programmes, GError 
       return FALSE;
   }
   {
-    g_autoptr (LjStmt) st = prepare_scoped (req, q, attendance_park_sql, attendance_chain_sql, error);
+    static const LjStatsSql attendance_sql = { attendance_park_sql, attendance_chain_sql };
+    g_autoptr (LjStmt) st = lj_stats_query_prepare_scoped (req, q, &attendance_sql, error);
 
     if (st == NULL)
       return FALSE;
@@ -228,7 +224,8 @@ count_completions (LjRequest *req, const LjStatsQuery *q, gint64 *out, GError **
   static const char chain_sql[] =
     "SELECT count(*) FROM talent_programmes p JOIN talent_enrolments e ON e.programme_id = p.id "
     "WHERE p.id IN " CHAIN_PROGRAMMES " AND e.state = 'completed' AND " PROGRAMME_ENDS_IN_PERIOD;
-  g_autoptr (LjStmt) st = prepare_scoped (req, q, park_sql, chain_sql, error);
+  static const LjStatsSql sql = { park_sql, chain_sql };
+  g_autoptr (LjStmt) st = lj_stats_query_prepare_scoped (req, q, &sql, error);
 
   if (st == NULL || lj_stmt_step (st, error) != SQLITE_ROW)
     return FALSE;
@@ -263,7 +260,8 @@ write_by_chain (LjRequest *req, const LjStatsQuery *q, JsonBuilder *b, GArray *p
   static const char chain_sql[] =
     "SELECT pc.chain_id, pc.programme_id FROM talent_programme_chains pc WHERE pc.chain_id = :chain "
     "ORDER BY pc.programme_id";
-  g_autoptr (LjStmt) st = prepare_scoped (req, q, park_sql, chain_sql, error);
+  static const LjStatsSql sql = { park_sql, chain_sql };
+  g_autoptr (LjStmt) st = lj_stats_query_prepare_scoped (req, q, &sql, error);
   Totals t = { 0 };
   gint64 chain_id = 0;
   int rc;
@@ -345,7 +343,8 @@ count_tracks (LjRequest *req, const LjStatsQuery *q, TrackFigures *f, GError **e
   static const char chain_sql[] =
     "SELECT tr.kind, tr.stage, count(*), " CONVERTED ("tr.track_id") " FROM talent_track_chain_facts tr "
     "WHERE tr.chain_id = :chain GROUP BY tr.kind, tr.stage";
-  g_autoptr (LjStmt) st = prepare_scoped (req, q, park_sql, chain_sql, error);
+  static const LjStatsSql sql = { park_sql, chain_sql };
+  g_autoptr (LjStmt) st = lj_stats_query_prepare_scoped (req, q, &sql, error);
   int rc;
 
   if (st == NULL)
@@ -437,7 +436,8 @@ add_pool_entries (LjRequest *req, const LjStatsQuery *q, GArray *pools, GError *
   static const char chain_sql[] =
     "SELECT f.pool_id, f.education, f.is_member, f.tags, count(*) FROM talent_pool_chain_facts f "
     "WHERE f.chain_id = :chain GROUP BY f.pool_id, f.education, f.is_member, f.tags";
-  g_autoptr (LjStmt) st = prepare_scoped (req, q, park_sql, chain_sql, error);
+  static const LjStatsSql sql = { park_sql, chain_sql };
+  g_autoptr (LjStmt) st = lj_stats_query_prepare_scoped (req, q, &sql, error);
   int rc;
 
   if (st == NULL)
