@@ -233,10 +233,8 @@ lj_store_migrate (LjStore *store, const char *component, const LjMigrationStep *
                   guint n_steps, GError **error)
 {
   g_autofree LjMigrationStep *sorted = g_memdup2 (steps, sizeof *steps * n_steps);
-  /* Under the schema guard (a plugin) the authorizer is taken, and the
-   * guard confines the steps to the plugin's tables anyway. */
-  g_autoptr (GHashTable) touched = lj_store_get_guard (store) == NULL
-    ? g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) : NULL;
+  LjStoreGuard *guard = lj_store_get_guard (store);
+  g_autoptr (GHashTable) touched = NULL;
   guint applied = 0;
   gboolean ok;
 
@@ -249,14 +247,22 @@ lj_store_migrate (LjStore *store, const char *component, const LjMigrationStep *
       lj_store_rollback (store);
       return FALSE;
     }
-  if (touched)
-    sqlite3_set_authorizer (lj_store_get_db (store), record_touched, touched);
+  /* Nothing pending, nothing to check: the usual start. */
+  if (n_steps == 0 || sorted[n_steps - 1].version <= applied)
+    return lj_store_commit (store, error);
+  /* Under the schema guard (a plugin) the authorizer is taken, and the
+   * guard confines the steps to the plugin's tables anyway.  Installing an
+   * authorizer expires every cached statement: only when steps run. */
+  if (guard == NULL)
+    {
+      touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      sqlite3_set_authorizer (lj_store_get_db (store), record_touched, touched);
+    }
   ok = apply_pending (store, component, sorted, n_steps, applied, error);
   if (touched)
     sqlite3_set_authorizer (lj_store_get_db (store), NULL, NULL);
-  if (!ok ||
-      (n_steps > 0 && sorted[n_steps - 1].version > applied && !foreign_keys_hold (store, component, touched, error)) ||
-      (lj_store_get_guard (store) != NULL && !lj_store_guard_check_triggers (lj_store_get_guard (store), error)))
+  if (!ok || !foreign_keys_hold (store, component, touched, error) ||
+      (guard != NULL && !lj_store_guard_check_triggers (guard, error)))
     {
       lj_store_rollback (store);
       return FALSE;
